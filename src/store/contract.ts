@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest'
+import type { RoleRecord, Store } from './ports.js'
+
+/**
+ * The store contract: every adapter (SQLite now, PostgreSQL later) must pass the same suite.
+ * `makeStore` returns a fresh, empty store.
+ */
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  const role = (roleName: string, path = '/'): RoleRecord => ({
+    roleId: `AROA${roleName.toUpperCase().padEnd(17, 'X').slice(0, 17)}`,
+    roleName,
+    path,
+    arn: `arn:aws:iam::123456789012:role${path}${roleName}`,
+    assumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}',
+    maxSessionDuration: 3600,
+    tags: [{ key: 'team', value: 'a' }],
+    createDate: '2026-01-01T00:00:00Z',
+  })
+
+  describe(`store contract: ${name}`, () => {
+    it('stores and reads roles with names unique regardless of case', async () => {
+      const store = await makeStore()
+      await store.transaction((tx) => tx.roles.insert(role('Alpha')))
+      expect((await store.roles.get('alpha'))?.roleName).toBe('Alpha')
+      expect((await store.roles.getById(role('Alpha').roleId))?.arn).toBe(role('Alpha').arn)
+      await expect(
+        store.transaction((tx) =>
+          tx.roles.insert({ ...role('ALPHA'), roleId: 'AROAOTHER0000000000' }),
+        ),
+      ).rejects.toThrow()
+      expect(await store.roles.count()).toBe(1)
+      await store.close()
+    })
+
+    it('pages roles in name order with a marker and a path prefix', async () => {
+      const store = await makeStore()
+      await store.transaction(async (tx) => {
+        for (const n of ['c', 'a', 'e', 'b', 'd'])
+          await tx.roles.insert(role(n, n < 'c' ? '/x/' : '/'))
+      })
+      const first = await store.roles.list({ maxItems: 2 })
+      expect(first.items.map((r) => r.roleName)).toEqual(['a', 'b'])
+      expect(first.marker).toBeDefined()
+      const second = await store.roles.list({
+        maxItems: 10,
+        ...(first.marker ? { marker: first.marker } : {}),
+      })
+      expect(second.items.map((r) => r.roleName)).toEqual(['c', 'd', 'e'])
+      expect(second.marker).toBeUndefined()
+      const prefixed = await store.roles.list({ maxItems: 10, pathPrefix: '/x/' })
+      expect(prefixed.items.map((r) => r.roleName)).toEqual(['a', 'b'])
+      await store.close()
+    })
+
+    it('rolls back every write of a failed transaction', async () => {
+      const store = await makeStore()
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.roles.insert(role('kept-out'))
+          await tx.rolePolicies.put({ roleName: 'kept-out', policyName: 'p', document: '{}' })
+          throw new Error('boom')
+        }),
+      ).rejects.toThrow('boom')
+      expect(await store.roles.get('kept-out')).toBeUndefined()
+      expect(await store.rolePolicies.list('kept-out')).toEqual([])
+      await store.close()
+    })
+
+    it('serialises concurrent transactions', async () => {
+      const store = await makeStore()
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          store.transaction(async (tx) => {
+            const n = Number((await tx.meta.get('n')) ?? '0')
+            await tx.meta.set('n', String(n + 1))
+            await tx.roles.insert(role(`r${i}`))
+          }),
+        ),
+      )
+      expect(await store.meta.get('n')).toBe('20')
+      expect(await store.roles.count()).toBe(20)
+      await store.close()
+    })
+
+    it('keeps inline policies, managed policies, versions and attachments', async () => {
+      const store = await makeStore()
+      const arn = 'arn:aws:iam::123456789012:policy/p1'
+      await store.transaction(async (tx) => {
+        await tx.roles.insert(role('R'))
+        await tx.rolePolicies.put({ roleName: 'R', policyName: 'inline', document: '{"a":1}' })
+        await tx.rolePolicies.put({ roleName: 'r', policyName: 'inline', document: '{"a":2}' })
+        await tx.managedPolicies.insert({
+          policyId: 'ANPAEXAMPLE000000001',
+          policyName: 'p1',
+          path: '/',
+          arn,
+          defaultVersionId: 'v1',
+          tags: [],
+          createDate: '2026-01-01T00:00:00Z',
+          updateDate: '2026-01-01T00:00:00Z',
+          nextVersion: 2,
+        })
+        await tx.managedPolicies.insertVersion({
+          policyArn: arn,
+          versionId: 'v1',
+          document: '{}',
+          createDate: 'x',
+        })
+        await tx.managedPolicies.insertVersion({
+          policyArn: arn,
+          versionId: 'v2',
+          document: '{"b":1}',
+          createDate: 'y',
+        })
+        await tx.attachments.attach('R', arn)
+        await tx.attachments.attach('r', arn)
+      })
+      expect(await store.rolePolicies.list('R')).toEqual([
+        { roleName: 'R', policyName: 'inline', document: '{"a":2}' },
+      ])
+      expect((await store.managedPolicies.listVersions(arn)).map((v) => v.versionId)).toEqual([
+        'v2',
+        'v1',
+      ])
+      expect(await store.attachments.listForRole('R')).toEqual([arn])
+      expect(await store.attachments.countForPolicy(arn)).toBe(1)
+      expect(
+        (await store.managedPolicies.list({ maxItems: 10, onlyAttached: true })).items,
+      ).toHaveLength(1)
+      expect(await store.attachments.detach('R', arn)).toBe(true)
+      expect(
+        (await store.managedPolicies.list({ maxItems: 10, onlyAttached: true })).items,
+      ).toHaveLength(0)
+      expect(await store.managedPolicies.delete(arn)).toBe(true)
+      expect(await store.managedPolicies.listVersions(arn)).toEqual([])
+      await store.close()
+    })
+
+    it('finds OIDC providers by exact URL and clusters by issuer id', async () => {
+      const store = await makeStore()
+      await store.transaction(async (tx) => {
+        await tx.oidcProviders.insert({
+          arn: 'arn:aws:iam::123456789012:oidc-provider/example.com/id/AB',
+          url: 'example.com/id/AB',
+          clientIds: ['sts.amazonaws.com'],
+          thumbprints: [],
+          tags: [],
+          createDate: '2026-01-01T00:00:00Z',
+        })
+        await tx.clusters.insert({
+          name: 'c1',
+          arn: 'arn:aws:eks:us-east-1:123456789012:cluster/c1',
+          issuerId: 'AB',
+          status: 'ACTIVE',
+          version: '1.31',
+          tags: { a: 'b' },
+          createdAt: '2026-01-01T00:00:00Z',
+        })
+      })
+      expect((await store.oidcProviders.getByUrl('example.com/id/AB'))?.clientIds).toEqual([
+        'sts.amazonaws.com',
+      ])
+      expect(await store.oidcProviders.getByUrl('example.com/id/AB/')).toBeUndefined()
+      expect((await store.clusters.getByIssuerId('AB'))?.tags).toEqual({ a: 'b' })
+      await store.close()
+    })
+  })
+}

@@ -1,0 +1,46 @@
+/**
+ * Schema migrations, applied in order inside one transaction on open. Never edit a shipped
+ * migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE oidc_providers (
+    arn TEXT PRIMARY KEY, url TEXT NOT NULL UNIQUE, client_ids TEXT NOT NULL,
+    thumbprints TEXT NOT NULL, tags TEXT NOT NULL, create_date TEXT NOT NULL, jwks TEXT
+  );
+  CREATE TABLE roles (
+    role_id TEXT PRIMARY KEY, role_name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL, arn TEXT NOT NULL, trust_policy TEXT NOT NULL, description TEXT,
+    max_session_duration INTEGER NOT NULL, boundary_arn TEXT, tags TEXT NOT NULL,
+    create_date TEXT NOT NULL, last_used_date TEXT, last_used_region TEXT
+  );
+  CREATE INDEX roles_path ON roles (path, name_key);
+  CREATE TABLE role_policies (
+    name_key TEXT NOT NULL, policy_name TEXT NOT NULL, document TEXT NOT NULL,
+    seq INTEGER NOT NULL, PRIMARY KEY (name_key, policy_name)
+  );
+  CREATE TABLE managed_policies (
+    arn TEXT PRIMARY KEY, policy_id TEXT NOT NULL UNIQUE, policy_name TEXT NOT NULL,
+    path TEXT NOT NULL, default_version_id TEXT NOT NULL, description TEXT, tags TEXT NOT NULL,
+    create_date TEXT NOT NULL, update_date TEXT NOT NULL, next_version INTEGER NOT NULL
+  );
+  CREATE TABLE policy_versions (
+    policy_arn TEXT NOT NULL, version_id TEXT NOT NULL, document TEXT NOT NULL,
+    create_date TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (policy_arn, version_id)
+  );
+  CREATE TABLE role_attachments (
+    name_key TEXT NOT NULL, policy_arn TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (name_key, policy_arn)
+  );
+  CREATE INDEX role_attachments_policy ON role_attachments (policy_arn);
+  CREATE TABLE clusters (
+    name TEXT PRIMARY KEY, arn TEXT NOT NULL, issuer_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
+    version TEXT NOT NULL, role_arn TEXT, tags TEXT NOT NULL, created_at TEXT NOT NULL
+  );
+  CREATE TABLE signing_keys (
+    cluster_name TEXT NOT NULL, kid TEXT NOT NULL, private_jwk TEXT NOT NULL,
+    created_at TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (cluster_name, kid)
+  );
+  `,
+]
