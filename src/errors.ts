@@ -4,6 +4,10 @@
  */
 export type ErrorCode =
   | 'request.invalid'
+  | 'request.validation'
+  | 'request.malformed'
+  | 'request.unknown_action'
+  | 'request.unsupported_media'
   | 'request.too_large'
   | 'token.malformed'
   | 'token.expired'

@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import { LanyardError } from '../errors.js'
+
+/** Every server setting. Precedence: command-line flags > environment (`LANYARD_*`) > defaults. */
+export const ConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(4566),
+  dataDir: z.string().min(1).default('./.lanyard'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must look like an AWS region, e.g. `us-east-1`')
+    .default('us-east-1'),
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'must be 12 digits')
+    .optional(),
+  issuerBaseUrl: z.url().optional(),
+  tls: z.enum(['auto', 'off']).default('off'),
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+  strictTrust: z.boolean().default(false),
+  explainDenials: z.boolean().default(false),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = z.infer<typeof ConfigSchema>
+export type ConfigInput = { [K in keyof Config]?: string | number | boolean | undefined }
+
+/** Environment variable for each setting. */
+export const ENV_NAMES: Record<keyof Config, string> = {
+  host: 'LANYARD_HOST',
+  port: 'LANYARD_PORT',
+  dataDir: 'LANYARD_DATA_DIR',
+  region: 'LANYARD_REGION',
+  accountId: 'LANYARD_ACCOUNT_ID',
+  issuerBaseUrl: 'LANYARD_ISSUER_BASE_URL',
+  tls: 'LANYARD_TLS',
+  tlsCert: 'LANYARD_TLS_CERT',
+  tlsKey: 'LANYARD_TLS_KEY',
+  strictTrust: 'LANYARD_STRICT_TRUST',
+  explainDenials: 'LANYARD_EXPLAIN_DENIALS',
+  maxBodyBytes: 'LANYARD_MAX_BODY_BYTES',
+  logLevel: 'LANYARD_LOG_LEVEL',
+}
+
+const BOOLEAN_KEYS = new Set<keyof Config>(['strictTrust', 'explainDenials'])
+
+function fromEnv(env: Record<string, string | undefined>): ConfigInput {
+  const out: Record<string, string | boolean> = {}
+  for (const [key, name] of Object.entries(ENV_NAMES) as [keyof Config, string][]) {
+    const value = env[name]
+    if (value === undefined || value === '') continue
+    out[key] = BOOLEAN_KEYS.has(key) ? /^(1|true|yes|on)$/i.test(value) : value
+  }
+  return out
+}
+
+/** Resolves the configuration from flags and environment; throws `config.invalid` listing every problem. */
+export function loadConfig(options: {
+  flags?: ConfigInput
+  env?: Record<string, string | undefined>
+}): Config {
+  const flags = Object.fromEntries(
+    Object.entries(options.flags ?? {}).filter(([, v]) => v !== undefined),
+  )
+  const merged = { ...fromEnv(options.env ?? {}), ...flags }
+  const parsed = ConfigSchema.safeParse(merged)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new LanyardError('config.invalid', `invalid configuration: ${problems.join('; ')}`)
+  }
+  const config = parsed.data
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new LanyardError(
+      'config.invalid',
+      'invalid configuration: `--tls-cert` and `--tls-key` go together',
+    )
+  }
+  if (config.tlsCert !== undefined && config.tls === 'auto') {
+    throw new LanyardError(
+      'config.invalid',
+      'invalid configuration: choose `--tls auto` or `--tls-cert`/`--tls-key`, not both',
+    )
+  }
+  return config
+}
+
+/** True when the server speaks HTTPS. */
+export const isTls = (config: Config): boolean =>
+  config.tls === 'auto' || config.tlsCert !== undefined
+
+/** The reading of the process environment, kept here: nothing else reads `process.env`. */
+export const processEnv = (): Record<string, string | undefined> => process.env

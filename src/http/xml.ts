@@ -1,0 +1,69 @@
+/**
+ * A small XML writer for awsQuery responses. Values are an ordered tree: objects become
+ * elements in key order, arrays become `<member>` lists, `undefined` is omitted.
+ */
+export type XmlValue = string | number | boolean | undefined | readonly XmlValue[] | XmlObject
+export interface XmlObject {
+  readonly [name: string]: XmlValue
+}
+
+// XML 1.0 §2.2 Char: strip what a document may not contain (XML-01: never echo raw control
+// characters or lone surrogates into a response).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden characters
+const FORBIDDEN =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+const SPECIAL = /[&<>"']/g
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+}
+
+/** Escapes text for an element body or attribute. */
+export function escapeXml(text: string): string {
+  return text.replace(FORBIDDEN, '').replace(SPECIAL, (c) => ENTITIES[c] as string)
+}
+
+function write(name: string, value: XmlValue, out: string[]): void {
+  if (value === undefined) return
+  if (Array.isArray(value)) {
+    out.push(`<${name}>`)
+    for (const item of value) write('member', item, out)
+    out.push(`</${name}>`)
+  } else if (typeof value === 'object') {
+    out.push(`<${name}>`)
+    for (const key of Object.keys(value)) write(key, (value as XmlObject)[key], out)
+    out.push(`</${name}>`)
+  } else {
+    out.push(`<${name}>${escapeXml(String(value))}</${name}>`)
+  }
+}
+
+/** `<Action>Response xmlns=…><Action>Result>…</…Result><ResponseMetadata>…` as awsQuery shapes it. */
+export function queryResponseXml(
+  action: string,
+  namespace: string,
+  result: XmlObject | undefined,
+  requestId: string,
+): string {
+  const out: string[] = [`<${action}Response xmlns="${escapeXml(namespace)}">`]
+  if (result !== undefined) write(`${action}Result`, result, out)
+  out.push(`<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>`)
+  out.push(`</${action}Response>`)
+  return out.join('')
+}
+
+/** The awsQuery error envelope. */
+export function queryErrorXml(
+  namespace: string,
+  error: { type: 'Sender' | 'Receiver'; code: string; message: string },
+  requestId: string,
+): string {
+  return (
+    `<ErrorResponse xmlns="${escapeXml(namespace)}"><Error><Type>${error.type}</Type>` +
+    `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
+    `<RequestId>${escapeXml(requestId)}</RequestId></ErrorResponse>`
+  )
+}
