@@ -9,8 +9,8 @@ export interface XmlObject {
 
 // XML 1.0 §2.2 Char: strip what a document may not contain (XML-01: never echo raw control
 // characters or lone surrogates into a response).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden characters
 const FORBIDDEN =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden characters
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 const SPECIAL = /[&<>"']/g
 const ENTITIES: Record<string, string> = {
