@@ -1,0 +1,58 @@
+import { timingSafeEqual } from 'node:crypto'
+import { LanyardError } from '../errors.js'
+import type { Caller } from '../http/operation.js'
+import {
+  createSigningKeyCache,
+  type SigningKeyCache,
+  type SigV4Auth,
+  type SigV4Request,
+  verifySigV4,
+} from '../sigv4/index.js'
+
+export interface RootCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+}
+
+export interface AuthenticatorDeps {
+  accountId: string
+  root: RootCredentials
+  now: () => number
+}
+
+export type Authenticate = (request: SigV4Request, auth: SigV4Auth) => Promise<Caller>
+
+const INVALID_KEY = 'The security token included in the request is invalid.'
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * Resolves the signer of a request to a {@link Caller}: looks the access key up, then verifies
+ * the signature with its secret. Long-term keys must not carry a session token (SIG-10).
+ */
+export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
+  const cache: SigningKeyCache = createSigningKeyCache()
+  const rootArn = `arn:aws:iam::${deps.accountId}:root`
+  return async (request, auth) => {
+    if (sameString(auth.accessKeyId, deps.root.accessKeyId)) {
+      if (auth.securityToken !== undefined)
+        throw new LanyardError('credentials.unknown_key', INVALID_KEY)
+      verifySigV4(request, auth, deps.root.secretAccessKey, {
+        now: deps.now(),
+        signingKeyCache: cache,
+      })
+      return {
+        kind: 'root',
+        arn: rootArn,
+        accountId: deps.accountId,
+        userId: deps.accountId,
+        accessKeyId: auth.accessKeyId,
+      }
+    }
+    throw new LanyardError('credentials.unknown_key', INVALID_KEY)
+  }
+}

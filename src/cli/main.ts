@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { CreateClusterCommand } from '@aws-sdk/client-eks'
+import { Command, Option } from 'commander'
+import { loadConfig, processEnv } from '../config/config.js'
+import { LanyardError } from '../errors.js'
+import { startServer } from '../main.js'
+import { associateIamOidcProvider } from './associate-provider.js'
+import { clientContext } from './context.js'
+import { envLines } from './env-command.js'
+import { sdkClients } from './sdk-clients.js'
+import { createToken } from './token-command.js'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
+const int = (value: string): number => {
+  if (!/^\d+$/.test(value))
+    throw new LanyardError('config.invalid', `\`${value}\` is not a whole number`)
+  return Number(value)
+}
+
+const program = new Command('lanyard')
+  .description('Self-hosted AWS IAM Roles for Service Accounts')
+  .version(pkg.version)
+  .showHelpAfterError()
+
+program
+  .command('up')
+  .description('start the server: OIDC issuers, IAM, STS and EKS on one port')
+  .option('--host <host>', 'address to bind (env LANYARD_HOST)', undefined)
+  .option('--port <port>', 'port to bind, 0 = any free port (env LANYARD_PORT)', undefined)
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)', undefined)
+  .option('--region <region>', 'AWS region the server claims (env LANYARD_REGION)', undefined)
+  .option(
+    '--account-id <id>',
+    '12-digit account id for a new data dir (env LANYARD_ACCOUNT_ID)',
+    undefined,
+  )
+  .option(
+    '--issuer-base-url <url>',
+    'public URL the OIDC issuers live under (env LANYARD_ISSUER_BASE_URL)',
+    undefined,
+  )
+  .addOption(
+    new Option(
+      '--tls <mode>',
+      'auto: generate a local CA and serve HTTPS (env LANYARD_TLS)',
+    ).choices(['auto', 'off']),
+  )
+  .option(
+    '--tls-cert <file>',
+    'serve HTTPS with this certificate (env LANYARD_TLS_CERT)',
+    undefined,
+  )
+  .option('--tls-key <file>', 'private key of --tls-cert (env LANYARD_TLS_KEY)', undefined)
+  .option(
+    '--strict-trust',
+    'refuse OIDC trust policies without sub and aud conditions (env LANYARD_STRICT_TRUST)',
+  )
+  .option(
+    '--explain-denials',
+    'append the reason to access-denied messages; development only (env LANYARD_EXPLAIN_DENIALS)',
+  )
+  .action(async (opts: Record<string, string | boolean | undefined>) => {
+    const config = loadConfig({ flags: opts, env: processEnv() })
+    const server = await startServer(config)
+    console.log(
+      `lanyard ready on ${server.url} (account ${server.accountId}, region ${server.region}); run: eval "$(npx lanyard env${config.dataDir === './.lanyard' ? '' : ` --data-dir ${config.dataDir}`})"`,
+    )
+    const stop = (signal: string) => {
+      console.log(`lanyard: ${signal} received, draining`)
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      )
+    }
+    process.once('SIGTERM', () => stop('SIGTERM'))
+    process.once('SIGINT', () => stop('SIGINT'))
+  })
+
+program
+  .command('env')
+  .description('print export lines for the AWS CLI and SDKs: eval "$(npx lanyard env)"')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action((opts: { dataDir?: string }) => {
+    for (const line of envLines(opts.dataDir)) console.log(line)
+  })
+
+const token = program.command('token').description('service-account tokens')
+token
+  .command('create')
+  .description('mint a projected service-account token from a cluster issuer')
+  .option('--cluster <name>', 'cluster whose issuer signs (default: the only cluster)')
+  .requiredOption('--namespace <ns>', 'Kubernetes namespace')
+  .requiredOption('--service-account <name>', 'service account name')
+  .option('--audience <aud>', 'token audience (repeatable)', (v: string, acc: string[] = []) => [
+    ...acc,
+    v,
+  ])
+  .option('--expiration <seconds>', 'lifetime in seconds (default 86400, minimum 600)', int)
+  .option('--pod-name <name>', 'bind the token to a pod (with --pod-uid)')
+  .option('--pod-uid <uid>', 'uid of the bound pod')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: Record<string, string | number | string[] | undefined>) => {
+    const jwt = await createToken(o.dataDir as string | undefined, {
+      namespace: o.namespace as string,
+      serviceAccount: o.serviceAccount as string,
+      ...(o.cluster !== undefined ? { clusterName: o.cluster as string } : {}),
+      ...(o.audience !== undefined ? { audiences: o.audience as string[] } : {}),
+      ...(o.expiration !== undefined ? { expirationSeconds: o.expiration as number } : {}),
+      ...(o.podName !== undefined ? { podName: o.podName as string } : {}),
+      ...(o.podUid !== undefined ? { podUid: o.podUid as string } : {}),
+    })
+    console.log(jwt)
+  })
+
+const cluster = program.command('cluster').description('EKS-style clusters and their OIDC issuers')
+cluster
+  .command('create <name>')
+  .description('create a cluster with its own OIDC issuer')
+  .option('--version <version>', 'Kubernetes version to report')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (name: string, o: { version?: string; dataDir?: string }) => {
+    const { eks } = sdkClients(clientContext(o.dataDir))
+    const out = await eks.send(
+      new CreateClusterCommand({
+        name,
+        ...(o.version !== undefined ? { version: o.version } : {}),
+      } as ConstructorParameters<typeof CreateClusterCommand>[0]),
+    )
+    console.log(`cluster ${name} created; OIDC issuer ${out.cluster?.identity?.oidc?.issuer}`)
+  })
+
+const utils = program.command('utils').description('eksctl-style helpers')
+utils
+  .command('associate-iam-oidc-provider')
+  .description("create the IAM OIDC provider for a cluster's issuer (as eksctl does)")
+  .requiredOption('--cluster <name>', 'cluster name')
+  .option('--approve', 'apply the change (otherwise only print the plan)', false)
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: { cluster: string; approve: boolean; dataDir?: string }) => {
+    await associateIamOidcProvider({ ...o, print: (l) => console.log(l) })
+  })
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message =
+    err instanceof LanyardError || (err instanceof Error && err.name !== 'Error')
+      ? err.message
+      : String(err)
+  console.error(`lanyard: ${message}`)
+  process.exit(1)
+})
