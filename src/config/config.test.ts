@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to loopback on 4566 with ./.lanyard', () => {
+    expect(loadConfig({})).toMatchObject({
+      host: '127.0.0.1',
+      port: 4566,
+      dataDir: './.lanyard',
+      region: 'us-east-1',
+      tls: 'off',
+      strictTrust: false,
+    })
+  })
+
+  it('takes flags over environment over defaults', () => {
+    const c = loadConfig({
+      flags: { port: '5000' },
+      env: {
+        LANYARD_PORT: '6000',
+        LANYARD_REGION: 'eu-west-1',
+        LANYARD_STRICT_TRUST: 'true',
+        LANYARD_DATA_DIR: '/d',
+      },
+    })
+    expect(c).toMatchObject({ port: 5000, region: 'eu-west-1', strictTrust: true, dataDir: '/d' })
+  })
+
+  it('reads false booleans from the environment as false', () => {
+    expect(loadConfig({ env: { LANYARD_STRICT_TRUST: 'false' } }).strictTrust).toBe(false)
+  })
+
+  it.each([
+    [{ port: '70000' }, /port/],
+    [{ accountId: '123' }, /accountId: must be 12 digits/],
+    [{ region: 'mars' }, /region/],
+    [{ tls: 'maybe' }, /tls/],
+    [{ tlsCert: '/c' }, /go together/],
+    [{ tls: 'auto', tlsCert: '/c', tlsKey: '/k' }, /not both/],
+    [{ issuerBaseUrl: 'not a url' }, /issuerBaseUrl/],
+  ])('refuses %j', (flags, message) => {
+    expect(() => loadConfig({ flags })).toThrow(message)
+  })
+})

@@ -1,0 +1,54 @@
+import { XMLParser } from 'fast-xml-parser'
+import { describe, expect, it } from 'vitest'
+import { escapeXml, queryErrorXml, queryResponseXml } from './xml.js'
+
+describe('xml', () => {
+  it.each([
+    ['&<>"\'', '&amp;&lt;&gt;&quot;&apos;'],
+    ['https://x/</Message><Code>Hacked', 'https://x/&lt;/Message&gt;&lt;Code&gt;Hacked'],
+    ['a\u0000b\u001Fc\u0009d', 'ab' + 'c\u0009d'],
+    ['lone \uD800 surrogate', 'lone  surrogate'],
+    ['pair \uD83D\uDE00 kept', 'pair \uD83D\uDE00 kept'],
+  ])('escapes %j (XML-01)', (input, want) => {
+    expect(escapeXml(input)).toBe(want)
+  })
+
+  it('shapes an awsQuery response with lists as members', () => {
+    const xml = queryResponseXml(
+      'ListRoles',
+      'https://iam.amazonaws.com/doc/2010-05-08/',
+      { Roles: [{ RoleName: 'a' }, { RoleName: 'b&c' }], IsTruncated: false, Marker: undefined },
+      'req-1',
+    )
+    expect(xml).toBe(
+      '<ListRolesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolesResult><Roles>' +
+        '<member><RoleName>a</RoleName></member><member><RoleName>b&amp;c</RoleName></member></Roles>' +
+        '<IsTruncated>false</IsTruncated></ListRolesResult><ResponseMetadata><RequestId>req-1</RequestId>' +
+        '</ResponseMetadata></ListRolesResponse>',
+    )
+    expect(
+      new XMLParser().parse(xml).ListRolesResponse.ListRolesResult.Roles.member[1].RoleName,
+    ).toBe('b&c')
+  })
+
+  it('omits the Result element for actions without output', () => {
+    expect(queryResponseXml('DeleteRole', 'ns', undefined, 'r')).toBe(
+      '<DeleteRoleResponse xmlns="ns"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteRoleResponse>',
+    )
+  })
+
+  it('shapes the error envelope', () => {
+    const xml = queryErrorXml(
+      'ns',
+      { type: 'Sender', code: 'NoSuchEntity', message: 'The role with name <x> cannot be found.' },
+      'r',
+    )
+    const parsed = new XMLParser().parse(xml)
+    expect(parsed.ErrorResponse.Error).toEqual({
+      Type: 'Sender',
+      Code: 'NoSuchEntity',
+      Message: 'The role with name <x> cannot be found.',
+    })
+    expect(parsed.ErrorResponse.RequestId).toBe('r')
+  })
+})

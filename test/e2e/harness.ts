@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { CREDENTIALS_FILE } from '../../src/bootstrap/data-dir.js'
+import { type Config, loadConfig } from '../../src/config/config.js'
+import { type RunningServer, startServer } from '../../src/main.js'
+
+export interface TestServer {
+  server: RunningServer
+  dataDir: string
+  config: Config
+  credentials: { accountId: string; accessKeyId: string; secretAccessKey: string }
+  /** SDK client settings for the administrator. */
+  sdk: {
+    endpoint: string
+    region: string
+    credentials: { accessKeyId: string; secretAccessKey: string }
+  }
+  /** Environment for child processes (aws CLI): only what we set, never the host's AWS_* variables. */
+  env: Record<string, string>
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Starts a real Lanyard server on a random loopback port with a fresh data dir. */
+export async function startTestServer(
+  flags: Partial<Record<keyof Config, string | number | boolean>> = {},
+): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-e2e-'))
+  const config = loadConfig({ flags: { port: 0, dataDir, ...flags }, env: {} })
+  const logger = pino({ level: 'silent' })
+  let server = await startServer(config, { logger })
+  const credentials = JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8'))
+  const t: TestServer = {
+    server,
+    dataDir,
+    config,
+    credentials,
+    sdk: {
+      endpoint: server.url,
+      region: config.region,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+      },
+    },
+    env: cliEnv(server, credentials, config.region),
+    async restart() {
+      await server.close()
+      const port = Number(new URL(server.url).port)
+      server = await startServer({ ...config, port }, { logger })
+      t.server = server
+    },
+    async close() {
+      await server.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+  return t
+}
+
+function cliEnv(
+  server: RunningServer,
+  c: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+) {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ENDPOINT_URL: server.url,
+    AWS_ACCESS_KEY_ID: c.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+  }
+  for (const k of ['PYENV_ROOT', 'PYENV_VERSION', 'LANG']) {
+    const v = process.env[k]
+    if (v !== undefined) env[k] = v
+  }
+  if (server.caBundle !== undefined) env.AWS_CA_BUNDLE = server.caBundle
+  return env
+}
+
+/** Whether a machine tool is there; with CI=true a missing tool is a failure, never a skip. */
+export function requireTool(name: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0
+  if (!found && process.env.CI === 'true') {
+    throw new Error(
+      `the real-client suite needs \`${name}\` on PATH, and CI=true forbids skipping it`,
+    )
+  }
+  if (!found) console.warn(`\n*** SKIPPING real-client tests: \`${name}\` is not on PATH ***\n`)
+  return found
+}
+
+/** Runs the machine's `aws` CLI against the test server. */
+export function awsCli(t: TestServer, args: string[], input?: string) {
+  const r = spawnSync('aws', [...args, '--output', 'json'], {
+    env: t.env,
+    encoding: 'utf8',
+    ...(input !== undefined ? { input } : {}),
+    timeout: 60_000,
+  })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
