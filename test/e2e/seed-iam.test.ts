@@ -85,7 +85,7 @@ describe('seed tutorial through IAM and EKS (HTTPS)', () => {
 
   it('creates ClusterSelfDescribeRole with the seed trust and permission policies', async () => {
     const { cluster } = await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))
-    const issuer = (cluster?.identity?.oidc?.issuer as string).split('https://')[1] as string
+    const issuer = String(cluster?.identity?.oidc?.issuer).split('https://')[1] as string
     const trust = {
       Version: '2012-10-17',
       Statement: [
