@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'entity.delete_conflict'
   | 'entity.not_attachable'
   | 'config.invalid'
+  | 'idp.communication_error'
 
 /** The one error class of Lanyard: a stable `code` plus a message safe to show a client. */
 export class LanyardError extends Error {
