@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { isLanyardError } from '../errors.js'
+import { createSessionSealer, type Session } from './session.js'
+
+const key = { id: '0a0b0c0d', key: randomBytes(32) }
+const base: Omit<Session, 'accessKeyId' | 'secretAccessKey'> = {
+  roleArn: 'arn:aws:iam::123456789012:role/r',
+  roleId: 'AROAEXAMPLEEXAMPLE123',
+  roleName: 'r',
+  sessionName: 's',
+  issuedAt: 1_800_000_000,
+  expiresAt: 1_800_003_600,
+  via: 'AssumeRoleWithWebIdentity',
+  tags: { 'kubernetes-namespace': 'test' },
+}
+
+const code = (fn: () => unknown) => {
+  try {
+    fn()
+  } catch (err) {
+    return isLanyardError(err) ? err.code : 'other'
+  }
+  return 'none'
+}
+
+describe('session sealer', () => {
+  const sealer = createSessionSealer({ current: key })
+
+  it('mints AWS-shaped credentials and opens its own tokens', () => {
+    const { session, sessionToken } = sealer.mint(base)
+    expect(session.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/)
+    expect(session.secretAccessKey).toHaveLength(40)
+    expect(sessionToken).not.toContain(session.secretAccessKey)
+    expect(sealer.open(sessionToken, session.accessKeyId)).toEqual(session)
+  })
+
+  it('never repeats key material', () => {
+    const ids = new Set(Array.from({ length: 2000 }, () => sealer.mint(base).session.accessKeyId))
+    expect(ids.size).toBe(2000)
+  })
+
+  it('refuses a token presented with another access key id', () => {
+    const a = sealer.mint(base)
+    const b = sealer.mint(base)
+    expect(code(() => sealer.open(a.sessionToken, b.session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+  })
+
+  it('refuses every single-byte change of the token', () => {
+    const { session, sessionToken } = sealer.mint(base)
+    const raw = Buffer.from(sessionToken, 'base64')
+    for (let i = 0; i < raw.length; i++) {
+      const copy = Buffer.from(raw)
+      copy[i] = (copy[i] as number) ^ 0x01
+      expect(code(() => sealer.open(copy.toString('base64'), session.accessKeyId))).toBe(
+        'credentials.unknown_key',
+      )
+    }
+  })
+
+  it.each(['', 'AAAA', 'not base64 at all!', 'A'.repeat(200)])('refuses garbage %#', (token) => {
+    expect(code(() => sealer.open(token, 'ASIAAAAAAAAAAAAAAAAA'))).toBe('credentials.unknown_key')
+  })
+
+  it('opens tokens sealed with a previous key after rotation, and not with an unknown key', () => {
+    const { session, sessionToken } = sealer.mint(base)
+    const rotated = createSessionSealer({
+      current: { id: '11111111', key: randomBytes(32) },
+      previous: [key],
+    })
+    expect(rotated.open(sessionToken, session.accessKeyId).roleArn).toBe(base.roleArn)
+    const stranger = createSessionSealer({ current: { id: '22222222', key: randomBytes(32) } })
+    expect(code(() => stranger.open(sessionToken, session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+  })
+
+  it('refuses malformed keys', () => {
+    expect(code(() => createSessionSealer({ current: { id: 'x', key: randomBytes(32) } }))).toBe(
+      'config.invalid',
+    )
+    expect(
+      code(() => createSessionSealer({ current: { id: '00000000', key: randomBytes(16) } })),
+    ).toBe('config.invalid')
+  })
+})

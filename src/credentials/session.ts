@@ -1,0 +1,127 @@
+import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { LanyardError } from '../errors.js'
+import { createRandomPool, type RandomPool } from './random-pool.js'
+
+/** Everything a role session carries, sealed inside its session token. */
+export interface Session {
+  accessKeyId: string
+  secretAccessKey: string
+  roleArn: string
+  roleId: string
+  roleName: string
+  sessionName: string
+  /** Epoch seconds. */
+  issuedAt: number
+  /** Epoch seconds. */
+  expiresAt: number
+  /** Session tags (principal tags of the session), keys as given. */
+  tags?: Record<string, string>
+  transitiveTagKeys?: string[]
+  /** Inline session policy text and managed session policy ARNs. */
+  policy?: string
+  policyArns?: string[]
+  sourceIdentity?: string
+  /** How the session was made, for audit and role chaining. */
+  via: 'AssumeRoleWithWebIdentity' | 'AssumeRole'
+  /** For web-identity sessions: the provider ARN, subject and audience. */
+  webIdentity?: { provider: string; subject: string; audience: string }
+  /** Join keys from a Kubernetes token (jti, cluster, namespace, service account, pod). */
+  attribution?: Record<string, string>
+}
+
+export interface SealingKey {
+  /** 8 hex characters, written in clear into each token so keys can rotate. */
+  id: string
+  /** 32 bytes. */
+  key: Buffer
+}
+
+const VERSION = 1
+const NONCE = 12
+const TAG = 16
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/**
+ * Mints and opens session credentials. The session token is self-contained: AES-256-GCM over
+ * the session, with the key id in clear and the access key id as associated data, so any replica
+ * holding the key can verify it without a database read.
+ */
+export function createSessionSealer(
+  keys: { current: SealingKey; previous?: SealingKey[] },
+  pool: RandomPool = createRandomPool(),
+) {
+  const byId = new Map<string, Buffer>()
+  for (const k of [keys.current, ...(keys.previous ?? [])]) {
+    if (k.key.length !== 32 || !/^[0-9a-f]{8}$/.test(k.id)) {
+      throw new LanyardError(
+        'config.invalid',
+        'a session sealing key must be 32 bytes with an 8-hex-digit id',
+      )
+    }
+    byId.set(k.id, k.key)
+  }
+  const currentId = Buffer.from(keys.current.id, 'hex')
+
+  const newAccessKeyId = (): string => {
+    const bytes = pool.take(16)
+    let id = 'ASIA'
+    for (let i = 0; i < 16; i++) id += BASE32[(bytes[i] as number) & 31]
+    return id
+  }
+
+  return {
+    /** Fills in fresh key material for `session` and seals it. */
+    mint(session: Omit<Session, 'accessKeyId' | 'secretAccessKey'>): {
+      session: Session
+      sessionToken: string
+    } {
+      const full: Session = {
+        ...session,
+        accessKeyId: newAccessKeyId(),
+        secretAccessKey: pool.take(30).toString('base64'),
+      }
+      const nonce = pool.take(NONCE)
+      const cipher = createCipheriv('aes-256-gcm', keys.current.key, nonce)
+      cipher.setAAD(Buffer.from(full.accessKeyId, 'latin1'))
+      const body = Buffer.concat([cipher.update(JSON.stringify(full), 'utf8'), cipher.final()])
+      const token = Buffer.concat([Buffer.of(VERSION), currentId, nonce, body, cipher.getAuthTag()])
+      return { session: full, sessionToken: token.toString('base64') }
+    },
+
+    /**
+     * Opens a session token presented with `accessKeyId`. Any mismatch, tampering or unknown key
+     * is the same `credentials.unknown_key` (InvalidClientTokenId), so the answer says nothing
+     * about which part was wrong.
+     */
+    open(sessionToken: string, accessKeyId: string): Session {
+      const invalid = () =>
+        new LanyardError(
+          'credentials.unknown_key',
+          'The security token included in the request is invalid.',
+        )
+      const raw = Buffer.from(sessionToken, 'base64')
+      if (raw.length < 1 + 4 + NONCE + TAG + 2 || raw[0] !== VERSION) throw invalid()
+      const key = byId.get(raw.subarray(1, 5).toString('hex'))
+      if (!key) throw invalid()
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(5, 5 + NONCE))
+      decipher.setAAD(Buffer.from(accessKeyId, 'latin1'))
+      decipher.setAuthTag(raw.subarray(raw.length - TAG))
+      let session: Session
+      try {
+        const plain = Buffer.concat([
+          decipher.update(raw.subarray(5 + NONCE, raw.length - TAG)),
+          decipher.final(),
+        ])
+        session = JSON.parse(plain.toString('utf8')) as Session
+      } catch {
+        throw invalid()
+      }
+      const a = Buffer.from(session.accessKeyId, 'latin1')
+      const b = Buffer.from(accessKeyId, 'latin1')
+      if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid()
+      return session
+    },
+  }
+}
+
+export type SessionSealer = ReturnType<typeof createSessionSealer>
