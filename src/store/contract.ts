@@ -164,5 +164,45 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.clusters.getByIssuerId('AB'))?.tags).toEqual({ a: 'b' })
       await store.close()
     })
+
+    it('stores audit records and queries them newest first by any join key', async () => {
+      const store = await makeStore()
+      const rec = (i: number, extra: Record<string, string> = {}) => ({
+        eventId: `e${i}`,
+        eventTime: `2026-01-01T00:00:0${i}Z`,
+        eventSource: 'sts.amazonaws.com',
+        eventName: i % 2 ? 'AssumeRoleWithWebIdentity' : 'DescribeCluster',
+        requestId: `r${i}`,
+        record: JSON.stringify({ i }),
+        ...extra,
+      })
+      await store.transaction((tx) =>
+        tx.audit.insertMany([
+          rec(1, { jti: 'j1', accessKeyId: 'ASIA1' }),
+          rec(2, { accessKeyId: 'ASIA1' }),
+          rec(3, { jti: 'j2' }),
+        ]),
+      )
+      expect((await store.audit.query({ limit: 10 })).map((r) => r.eventId)).toEqual([
+        'e3',
+        'e2',
+        'e1',
+      ])
+      expect(
+        (await store.audit.query({ limit: 10, accessKeyId: 'ASIA1' })).map((r) => r.eventId),
+      ).toEqual(['e2', 'e1'])
+      expect((await store.audit.query({ limit: 10, requestId: 'r3' }))[0]?.jti).toBe('j2')
+      expect(
+        (
+          await store.audit.query({
+            limit: 10,
+            since: '2026-01-01T00:00:02Z',
+            eventName: 'DescribeCluster',
+          })
+        ).map((r) => r.eventId),
+      ).toEqual(['e2'])
+      expect(await store.audit.query({ limit: 1 })).toHaveLength(1)
+      await store.close()
+    })
   })
 }

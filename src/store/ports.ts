@@ -168,6 +168,45 @@ export interface SigningKeyRepo {
   deleteForCluster(clusterName: string): Promise<void>
 }
 
+/** One audit record with the columns it is queried by; `record` is the CloudTrail-style JSON. */
+export interface AuditRecord {
+  eventId: string
+  eventTime: string
+  eventSource: string
+  eventName: string
+  requestId: string
+  /** ARN of the principal (role session, root, or the web identity's provider ARN). */
+  principal?: string
+  errorCode?: string
+  /** Access key id of the session that made the call, or that the exchange issued. */
+  accessKeyId?: string
+  /** Join keys from a Kubernetes service-account token. */
+  jti?: string
+  cluster?: string
+  namespace?: string
+  serviceAccount?: string
+  podName?: string
+  podUid?: string
+  record: string
+}
+
+export interface AuditQuery {
+  since?: string
+  until?: string
+  eventName?: string
+  principal?: string
+  requestId?: string
+  accessKeyId?: string
+  jti?: string
+  limit: number
+}
+
+export interface AuditRepo {
+  insertMany(records: readonly AuditRecord[]): Promise<void>
+  /** Newest first. */
+  query(query: AuditQuery): Promise<AuditRecord[]>
+}
+
 /** Everything a unit of work can touch. */
 export interface StoreTx {
   meta: MetaRepo
@@ -178,6 +217,7 @@ export interface StoreTx {
   attachments: AttachmentRepo
   clusters: ClusterRepo
   signingKeys: SigningKeyRepo
+  audit: AuditRepo
 }
 
 export interface Store extends StoreTx {

@@ -43,4 +43,17 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL, active INTEGER NOT NULL, PRIMARY KEY (cluster_name, kid)
   );
   `,
+  `
+  CREATE TABLE audit_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, event_time TEXT NOT NULL,
+    event_source TEXT NOT NULL, event_name TEXT NOT NULL, request_id TEXT NOT NULL,
+    principal TEXT, error_code TEXT, access_key_id TEXT, jti TEXT, cluster TEXT, namespace TEXT,
+    service_account TEXT, pod_name TEXT, pod_uid TEXT, record TEXT NOT NULL
+  );
+  CREATE INDEX audit_time ON audit_events (event_time);
+  CREATE INDEX audit_request ON audit_events (request_id);
+  CREATE INDEX audit_principal ON audit_events (principal, event_time);
+  CREATE INDEX audit_jti ON audit_events (jti);
+  CREATE INDEX audit_access_key ON audit_events (access_key_id);
+  `,
 ]

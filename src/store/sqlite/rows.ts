@@ -1,4 +1,5 @@
 import type {
+  AuditRecord,
   ClusterRecord,
   ManagedPolicyRecord,
   OidcProviderRecord,
@@ -105,4 +106,28 @@ export function toSigningKey(r: Row): SigningKeyRecord {
     createdAt: str(r.created_at),
     active: r.active === 1,
   }
+}
+
+export function toAuditRecord(r: Row): AuditRecord {
+  return withOptional(
+    {
+      eventId: str(r.event_id),
+      eventTime: str(r.event_time),
+      eventSource: str(r.event_source),
+      eventName: str(r.event_name),
+      requestId: str(r.request_id),
+      record: str(r.record),
+    },
+    {
+      principal: opt(r.principal),
+      errorCode: opt(r.error_code),
+      accessKeyId: opt(r.access_key_id),
+      jti: opt(r.jti),
+      cluster: opt(r.cluster),
+      namespace: opt(r.namespace),
+      serviceAccount: opt(r.service_account),
+      podName: opt(r.pod_name),
+      podUid: opt(r.pod_uid),
+    },
+  )
 }

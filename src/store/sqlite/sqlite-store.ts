@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
-import type { ListOptions, Page, Store, StoreTx } from '../ports.js'
+import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
 import { MIGRATIONS } from './migrations.js'
 import {
+  toAuditRecord,
   toCluster,
   toManagedPolicy,
   toOidcProvider,
@@ -140,6 +141,36 @@ function createSqliteStore(db: Db): Store {
       'INSERT INTO signing_keys (cluster_name, kid, private_jwk, created_at, active) VALUES (?, ?, ?, ?, ?)',
     ),
     skDeleteAll: q('DELETE FROM signing_keys WHERE cluster_name = ?'),
+    auditInsert: q(
+      `INSERT INTO audit_events (event_id, event_time, event_source, event_name, request_id, principal, error_code,
+       access_key_id, jti, cluster, namespace, service_account, pod_name, pod_uid, record)
+       VALUES (@eventId, @eventTime, @eventSource, @eventName, @requestId, @principal, @errorCode,
+       @accessKeyId, @jti, @cluster, @namespace, @serviceAccount, @podName, @podUid, @record)`,
+    ),
+  }
+  const auditColumns = {
+    since: 'event_time >= ?',
+    until: 'event_time < ?',
+    eventName: 'event_name = ?',
+    principal: 'principal = ?',
+    requestId: 'request_id = ?',
+    accessKeyId: 'access_key_id = ?',
+    jti: 'jti = ?',
+  } as const
+  const auditQueries = new Map<string, Database.Statement>()
+  const queryAudit = (query: AuditQuery): AuditRecord[] => {
+    const keys = (Object.keys(auditColumns) as (keyof typeof auditColumns)[]).filter(
+      (k) => query[k] !== undefined,
+    )
+    const sqlKey = keys.join(',')
+    let stmt = auditQueries.get(sqlKey)
+    if (!stmt) {
+      const where =
+        keys.length === 0 ? '' : `WHERE ${keys.map((k) => auditColumns[k]).join(' AND ')}`
+      stmt = q(`SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT ?`)
+      auditQueries.set(sqlKey, stmt)
+    }
+    return all(stmt, ...keys.map((k) => query[k]), query.limit).map(toAuditRecord)
   }
   const get = (stmt: Database.Statement, ...args: unknown[]) => stmt.get(...args) as Row | undefined
   const all = (stmt: Database.Statement, ...args: unknown[]) => stmt.all(...args) as Row[]
@@ -339,6 +370,25 @@ function createSqliteStore(db: Db): Store {
       deleteForCluster: async (name) => {
         s.skDeleteAll.run(name)
       },
+    },
+    audit: {
+      insertMany: async (records) => {
+        for (const r of records) {
+          s.auditInsert.run({
+            principal: null,
+            errorCode: null,
+            accessKeyId: null,
+            jti: null,
+            cluster: null,
+            namespace: null,
+            serviceAccount: null,
+            podName: null,
+            podUid: null,
+            ...r,
+          })
+        }
+      },
+      query: async (query) => queryAudit(query),
     },
   }
 
