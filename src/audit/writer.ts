@@ -1,0 +1,85 @@
+import type { AuditRecord, Store, StoreTx } from '../store/ports.js'
+import type { CloudTrailEvent } from './event.js'
+
+/** The row of an event: its JSON plus the columns it is queried by. */
+export function toAuditRecord(event: CloudTrailEvent): AuditRecord {
+  const a = event.lanyard?.attribution ?? {}
+  const principal = event.userIdentity.arn ?? event.userIdentity.identityProvider
+  const record: AuditRecord = {
+    eventId: event.eventID,
+    eventTime: event.eventTime,
+    eventSource: event.eventSource,
+    eventName: event.eventName,
+    requestId: event.requestID,
+    record: JSON.stringify(event),
+  }
+  const optional: [keyof AuditRecord, string | undefined][] = [
+    ['principal', principal],
+    ['errorCode', event.errorCode],
+    ['accessKeyId', a.sessionAccessKeyId ?? event.userIdentity.accessKeyId],
+    ['jti', a.jti],
+    ['cluster', a.cluster],
+    ['namespace', a.namespace],
+    ['serviceAccount', a.serviceAccount],
+    ['podName', a.podName],
+    ['podUid', a.podUid],
+  ]
+  for (const [k, v] of optional)
+    if (v !== undefined) (record as unknown as Record<string, string>)[k] = v
+  return record
+}
+
+export interface AuditWriterOptions {
+  /** Also stream each committed event as one JSON line (e.g. to stdout). */
+  stream?: (line: string) => void
+}
+
+/**
+ * Durable audit with group commit: events recorded in the same turn of the event loop are
+ * committed in one transaction, and each `record` resolves only after its commit. A failed
+ * commit rejects every waiter (fail closed: the caller must not answer as if it were recorded).
+ */
+export function createAuditWriter(store: Store, options: AuditWriterOptions = {}) {
+  let pending: { event: CloudTrailEvent; resolve: () => void; reject: (err: unknown) => void }[] =
+    []
+  let scheduled = false
+
+  const flush = async () => {
+    const batch = pending
+    pending = []
+    scheduled = false
+    try {
+      await store.transaction((tx) => tx.audit.insertMany(batch.map((p) => toAuditRecord(p.event))))
+    } catch (err) {
+      for (const p of batch) p.reject(err)
+      return
+    }
+    for (const p of batch) {
+      options.stream?.(JSON.stringify(p.event))
+      p.resolve()
+    }
+  }
+
+  return {
+    /** Records `event` durably; resolves after its commit. */
+    record(event: CloudTrailEvent): Promise<void> {
+      return new Promise((resolve, reject) => {
+        pending.push({ event, resolve, reject })
+        if (!scheduled) {
+          scheduled = true
+          setImmediate(() => void flush())
+        }
+      })
+    },
+    /** Records `event` inside a transaction the caller already holds (with the effect it records). */
+    async recordIn(tx: StoreTx, event: CloudTrailEvent): Promise<void> {
+      await tx.audit.insertMany([toAuditRecord(event)])
+    },
+    /** Streams an event committed through {@link recordIn}. */
+    committed(event: CloudTrailEvent): void {
+      options.stream?.(JSON.stringify(event))
+    },
+  }
+}
+
+export type AuditWriter = ReturnType<typeof createAuditWriter>
