@@ -1,0 +1,22 @@
+/**
+ * IAM: OpenID Connect providers, roles, inline and managed policies (issue #3), as a domain
+ * service with camelCase shapes. The awsQuery wire layer is src/http/iam/.
+ *
+ * @example
+ * ```ts
+ * const iam = createIamService({ store, accountId: '123456789012', now: Date.now }, DEFAULT_IAM_CONFIG)
+ * const { role } = await iam.createRole({ roleName: 'app', assumeRolePolicyDocument: trust })
+ * ```
+ */
+export type { IamConfig, IamLimits } from './config.js'
+export { DEFAULT_IAM_CONFIG, DEFAULT_IAM_LIMITS } from './config.js'
+export type { ModelRule } from './constraints.js'
+export { IAM_INT_RULES, IAM_RULES } from './constraints.js'
+export type { IamDeps } from './context.js'
+export type { IamIdPrefix } from './ids.js'
+export { newIamId } from './ids.js'
+export { IAM_MESSAGES } from './messages.js'
+export { providerUrlWithoutScheme } from './oidc-providers.js'
+export { policySize } from './policy-size.js'
+export { createIamService } from './service.js'
+export type * from './types.js'
