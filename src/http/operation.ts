@@ -1,29 +1,8 @@
+import type { Caller, OperationContext } from '../call-context.js'
 import type { QueryInput } from './query-input.js'
 import type { XmlObject } from './xml.js'
 
-/** Who signed the request, once SigV4 verified it. */
-export interface Caller {
-  kind: 'root' | 'assumed-role'
-  /** `arn:aws:iam::<acct>:root` or `arn:aws:sts::<acct>:assumed-role/<role>/<session>`. */
-  arn: string
-  accountId: string
-  /** `aws:userid`: the account id for root, `<RoleId>:<session>` for a role session. */
-  userId: string
-  accessKeyId: string
-}
-
-/** What every operation handler gets besides its input. */
-export interface OperationContext {
-  requestId: string
-  /** Undefined only for operations AWS leaves unsigned (AssumeRoleWithWebIdentity). */
-  caller: Caller | undefined
-  sourceIp: string
-  userAgent: string | undefined
-  /** Epoch milliseconds when the request arrived. */
-  now: number
-  region: string
-  secure: boolean
-}
+export type { Caller, OperationContext }
 
 /** One awsQuery action (IAM, STS, CloudFormation). */
 export interface QueryOperation {
