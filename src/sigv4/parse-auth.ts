@@ -1,0 +1,184 @@
+import { LanyardError } from '../errors.js'
+import { checkAmzDate, parseCredential, parseExpires, parseSignedHeaders } from './auth-fields.js'
+import { forEachQueryParameter } from './canonical-query.js'
+import { isHeaderName } from './header-names.js'
+import {
+  missingAuthorizationParts,
+  ONE_AUTH_MECHANISM,
+  PRESIGNED_PARAMETERS_REQUIRED,
+  UNSUPPORTED_ALGORITHM,
+} from './messages.js'
+import { parseAuthorizationHeader } from './parse-authorization.js'
+import { SIGV4_ALGORITHM } from './string-to-sign.js'
+import type { SigV4Auth, SigV4Request } from './types.js'
+import { decodeQueryComponent } from './uri-encode.js'
+
+function incomplete(message: string): LanyardError {
+  return new LanyardError('signature.incomplete', message)
+}
+
+/** The presigned-URL parameters (names as canonically encoded, i.e. as AWS spells them). */
+const QUERY_AUTH_PARAMETERS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Signature',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-Security-Token',
+] as const
+type QueryAuthParameter = (typeof QUERY_AUTH_PARAMETERS)[number]
+type QueryAuth = Partial<Record<QueryAuthParameter, string>>
+
+function isQueryAuthParameter(key: string): key is QueryAuthParameter {
+  return (QUERY_AUTH_PARAMETERS as readonly string[]).includes(key)
+}
+
+function scanQuery(rawQuery: string): QueryAuth {
+  const found: QueryAuth = {}
+  forEachQueryParameter(rawQuery, (key, rawValue) => {
+    if (!key.startsWith('X-Amz-') || !isQueryAuthParameter(key)) return
+    // The verifier and the handler must never disagree on which copy counts (SIG-13, XML-03).
+    if (found[key] !== undefined)
+      throw incomplete(`the query parameter \`${key}\` appears more than once`)
+    found[key] = decodeQueryComponent(rawValue)
+  })
+  return found
+}
+
+interface HeaderScan {
+  authorization: string[]
+  amzDate: string[]
+  securityToken: string[]
+  hasDate: boolean
+}
+
+function scanHeaders(headers: SigV4Request['headers']): HeaderScan {
+  const scan: HeaderScan = { authorization: [], amzDate: [], securityToken: [], hasDate: false }
+  for (const [name, value] of headers) {
+    if (isHeaderName(name, 'authorization')) scan.authorization.push(value)
+    else if (isHeaderName(name, 'x-amz-date')) scan.amzDate.push(value.trim())
+    else if (isHeaderName(name, 'x-amz-security-token')) scan.securityToken.push(value.trim())
+    else if (isHeaderName(name, 'date')) scan.hasDate = true
+  }
+  return scan
+}
+
+function requirePresent(headers: SigV4Request['headers'], signedHeaders: readonly string[]): void {
+  for (const signed of signedHeaders) {
+    let present = false
+    for (const [name] of headers) {
+      if (isHeaderName(name, signed)) {
+        present = true
+        break
+      }
+    }
+    if (!present) throw incomplete(`the signed header \`${signed}\` is not in the request`)
+  }
+}
+
+function fromHeader(request: SigV4Request, scan: HeaderScan, query: QueryAuth): SigV4Auth {
+  if (scan.authorization.length > 1)
+    throw incomplete('the request has more than one Authorization header')
+  const amzDate = scan.amzDate[0]
+  const parts = parseAuthorizationHeader(
+    (scan.authorization[0] as string).trim(),
+    amzDate !== undefined,
+  )
+  if (amzDate === undefined) {
+    // The Date header is a valid alternative for AWS; Lanyard does not implement it.
+    throw incomplete(
+      scan.hasDate
+        ? "the 'Date' header is not supported for signing here: send 'X-Amz-Date'"
+        : missingAuthorizationParts([], true),
+    )
+  }
+  if (scan.amzDate.length > 1) throw incomplete('the request has more than one X-Amz-Date header')
+  checkAmzDate(amzDate)
+  const credential = parseCredential(parts.credential)
+  const signedHeaders = parseSignedHeaders(parts.signedHeaders)
+  // The request time must be signed when it travels in a header (SIG-14).
+  if (!signedHeaders.includes('x-amz-date'))
+    throw incomplete("the 'x-amz-date' header must be signed")
+  requirePresent(request.headers, signedHeaders)
+  if (scan.securityToken.length > 1) {
+    throw incomplete('the request has more than one X-Amz-Security-Token header')
+  }
+  if (query['X-Amz-Security-Token'] !== undefined) {
+    throw incomplete('the security token must be sent in one place only')
+  }
+  const token = scan.securityToken[0]
+  return {
+    kind: 'header',
+    ...credential,
+    signedHeaders,
+    signature: parts.signature,
+    amzDate,
+    ...(token !== undefined && { securityToken: token }),
+  }
+}
+
+function fromQuery(request: SigV4Request, scan: HeaderScan, query: QueryAuth): SigV4Auth {
+  const algorithm = query['X-Amz-Algorithm']
+  const credentialValue = query['X-Amz-Credential']
+  const signature = query['X-Amz-Signature']
+  const signedHeadersValue = query['X-Amz-SignedHeaders']
+  const amzDate = query['X-Amz-Date']
+  const expiresValue = query['X-Amz-Expires']
+  if (
+    !algorithm ||
+    !credentialValue ||
+    !signature ||
+    !signedHeadersValue ||
+    !amzDate ||
+    !expiresValue
+  ) {
+    throw incomplete(PRESIGNED_PARAMETERS_REQUIRED)
+  }
+  if (algorithm !== SIGV4_ALGORITHM) throw incomplete(UNSUPPORTED_ALGORITHM)
+  checkAmzDate(amzDate)
+  const expires = parseExpires(expiresValue)
+  const credential = parseCredential(credentialValue)
+  const signedHeaders = parseSignedHeaders(signedHeadersValue)
+  requirePresent(request.headers, signedHeaders)
+  if (scan.securityToken.length > 0)
+    throw incomplete('the security token must be sent in one place only')
+  const token = query['X-Amz-Security-Token']
+  return {
+    kind: 'query',
+    ...credential,
+    signedHeaders,
+    signature,
+    amzDate,
+    ...(token !== undefined && { securityToken: token }),
+    expires,
+  }
+}
+
+/**
+ * Reads the SigV4 authentication a request claims, without any secret: the `Authorization` header
+ * or the presigned `X-Amz-*` query parameters. Returns `undefined` when the request carries no
+ * SigV4 authentication at all (no `Authorization` header and none of `X-Amz-Algorithm`,
+ * `X-Amz-Credential`, `X-Amz-Signature` in the query): the edge answers
+ * MissingAuthenticationToken.
+ *
+ * Throws `signature.incomplete` for malformed or ambiguous authentication: both mechanisms at once,
+ * two `Authorization` headers, a parameter given twice, missing parts, a bad credential scope, an
+ * algorithm other than AWS4-HMAC-SHA256 (SigV4a included), a missing or malformed `X-Amz-Date`,
+ * `SignedHeaders` not lower-case and sorted or without `host` (or without `x-amz-date` for header
+ * auth), a signed header absent from the request, `X-Amz-Expires` outside 1..604800, a session
+ * token both in a header and in the query. Throws `request.malformed` for an invalid
+ * percent-encoding in the query string.
+ */
+export function parseSigV4Auth(request: SigV4Request): SigV4Auth | undefined {
+  const scan = scanHeaders(request.headers)
+  const query = scanQuery(request.query)
+  const hasQueryAuth =
+    query['X-Amz-Algorithm'] !== undefined ||
+    query['X-Amz-Credential'] !== undefined ||
+    query['X-Amz-Signature'] !== undefined
+  const hasHeaderAuth = scan.authorization.length > 0
+  if (!hasHeaderAuth && !hasQueryAuth) return undefined
+  if (hasHeaderAuth && hasQueryAuth) throw incomplete(ONE_AUTH_MECHANISM)
+  return hasHeaderAuth ? fromHeader(request, scan, query) : fromQuery(request, scan, query)
+}
