@@ -1,4 +1,9 @@
-import { type CompiledPolicy, compilePolicy, type PolicyDocument, type PolicyKind } from '../policy/index.js'
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  type PolicyDocument,
+  type PolicyKind,
+} from '../policy/index.js'
 
 /**
  * Compiled policies keyed by their text: stored documents are compiled once, not per request.

@@ -7,11 +7,16 @@ export interface KubernetesIdentity {
   podUid?: string
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 256 ? v : undefined)
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.length <= 256 ? v : undefined
 const obj = (v: unknown): Record<string, unknown> | undefined =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined
 
-export function readKubernetesClaims(claims: Readonly<Record<string, unknown>>): KubernetesIdentity | undefined {
+export function readKubernetesClaims(
+  claims: Readonly<Record<string, unknown>>,
+): KubernetesIdentity | undefined {
   const k = obj(claims['kubernetes.io'])
   if (!k) return undefined
   const sa = obj(k.serviceaccount)
@@ -33,7 +38,10 @@ export function readKubernetesClaims(claims: Readonly<Record<string, unknown>>):
  * Principal tags a Kubernetes token gives its session, as EKS Pod Identity does: usable as
  * `aws:PrincipalTag/kubernetes-namespace` and so on in permission policies.
  */
-export function kubernetesPrincipalTags(k: KubernetesIdentity, clusterName: string | undefined): Record<string, string> {
+export function kubernetesPrincipalTags(
+  k: KubernetesIdentity,
+  clusterName: string | undefined,
+): Record<string, string> {
   const tags: Record<string, string> = {}
   if (clusterName !== undefined) tags['eks-cluster-name'] = clusterName
   if (k.namespace !== undefined) tags['kubernetes-namespace'] = k.namespace

@@ -18,8 +18,12 @@ const invalid = (why: string) =>
  */
 export function readSessionTagsClaim(claim: unknown): SessionTags | undefined {
   if (claim === undefined) return undefined
-  if (typeof claim !== 'object' || claim === null || Array.isArray(claim)) throw invalid('the claim must be an object')
-  const { principal_tags: principal, transitive_tag_keys: transitive } = claim as Record<string, unknown>
+  if (typeof claim !== 'object' || claim === null || Array.isArray(claim))
+    throw invalid('the claim must be an object')
+  const { principal_tags: principal, transitive_tag_keys: transitive } = claim as Record<
+    string,
+    unknown
+  >
   const tags: Record<string, string> = {}
   const seen = new Set<string>()
   if (principal !== undefined) {
@@ -28,17 +32,22 @@ export function readSessionTagsClaim(claim: unknown): SessionTags | undefined {
     }
     for (const [key, value] of Object.entries(principal)) {
       const v = Array.isArray(value) && value.length === 1 ? value[0] : value
-      if (!TAG_KEY.test(key) || typeof v !== 'string' || !TAG_VALUE.test(v)) throw invalid(`tag \`${key.slice(0, 128)}\``)
+      if (!TAG_KEY.test(key) || typeof v !== 'string' || !TAG_VALUE.test(v))
+        throw invalid(`tag \`${key.slice(0, 128)}\``)
       // Tag keys are unique without regard to case (id_session-tags).
       if (seen.has(key.toLowerCase())) throw invalid(`duplicate tag key \`${key}\``)
       seen.add(key.toLowerCase())
       tags[key] = v
     }
   }
-  if (Object.keys(tags).length > MAX_SESSION_TAGS) throw invalid(`more than ${MAX_SESSION_TAGS} tags`)
+  if (Object.keys(tags).length > MAX_SESSION_TAGS)
+    throw invalid(`more than ${MAX_SESSION_TAGS} tags`)
   const transitiveTagKeys: string[] = []
   if (transitive !== undefined) {
-    if (!Array.isArray(transitive) || transitive.some((k) => typeof k !== 'string' || !seen.has(k.toLowerCase()))) {
+    if (
+      !Array.isArray(transitive) ||
+      transitive.some((k) => typeof k !== 'string' || !seen.has(k.toLowerCase()))
+    ) {
       throw invalid('transitive_tag_keys must list keys of principal_tags')
     }
     transitiveTagKeys.push(...(transitive as string[]))

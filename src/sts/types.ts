@@ -73,3 +73,19 @@ export interface DenialDetail {
   reasons: string[]
   decision?: Decision
 }
+
+/** What the audit record of an exchange needs besides the wire input and output. */
+export interface ExchangeAudit {
+  decision?: Decision
+  reasons?: string[]
+  webIdentity?: { providerArn: string; subject: string; audience: string; issuer: string }
+  attribution?: {
+    jti?: string
+    cluster?: string
+    namespace?: string
+    serviceAccount?: string
+    podName?: string
+    podUid?: string
+    sessionAccessKeyId?: string
+  }
+}

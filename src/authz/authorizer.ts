@@ -1,0 +1,188 @@
+import type { Caller, OperationContext } from '../call-context.js'
+import { LanyardError } from '../errors.js'
+import {
+  type CompiledPolicy,
+  compilePolicy,
+  createRequestContext,
+  type Decision,
+  evaluatePolicies,
+  type PolicySet,
+} from '../policy/index.js'
+import type { Store } from '../store/ports.js'
+import type { PolicyCache } from './policy-cache.js'
+
+/** The account root may do everything, as in AWS: its identity is this one policy. */
+const ROOT_POLICY = compilePolicy(
+  { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  { kind: 'identity', label: 'root' },
+)
+
+export interface AuthorizerDeps {
+  store: Store
+  policies: PolicyCache
+}
+
+export interface AuthzResult {
+  decision: Decision
+}
+
+/** A refused call: AWS's message on the wire, the decision for the audit trail. */
+export class AccessDeniedError extends LanyardError {
+  readonly decision: Decision
+  constructor(message: string, decision: Decision) {
+    super('access.denied', message)
+    this.name = 'AccessDeniedError'
+    this.decision = decision
+  }
+}
+
+const source = (label: string) => label.slice(0, label.indexOf(':'))
+
+/** AWS's access-denied message, naming which kind of policy refused (or failed to allow). */
+export function accessDeniedMessage(
+  caller: Caller,
+  action: string,
+  resource: string,
+  decision: Decision,
+): string {
+  const head = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}`
+  if (decision.decision === 'explicitDeny') {
+    const from = source(decision.matchedStatements[0]?.policy ?? 'identity:')
+    const kind =
+      from === 'session'
+        ? 'a session policy'
+        : from === 'boundary'
+          ? 'a permissions boundary'
+          : 'an identity-based policy'
+    return `${head} with an explicit deny in ${kind}`
+  }
+  const missing =
+    decision.reason === 'boundaryImplicitDeny'
+      ? 'permissions boundary'
+      : decision.reason === 'sessionPolicyImplicitDeny'
+        ? 'session policy'
+        : 'identity-based policy'
+  return `${head} because no ${missing} allows the ${action} action`
+}
+
+/** Authorizes signed calls with the caller's identity policies ∩ boundary ∩ session policies. */
+export function createAuthorizer(deps: AuthorizerDeps) {
+  const policiesFor = async (caller: Caller): Promise<Omit<PolicySet, 'resource'>> => {
+    if (caller.kind === 'root') return { identity: [ROOT_POLICY] }
+    const session = caller.session
+    if (!session) return { identity: [] }
+    const role = await deps.store.roles.getById(session.roleId)
+    // A deleted role leaves its sessions with no permissions at all.
+    if (!role) return { identity: [] }
+    const identity: CompiledPolicy[] = []
+    for (const p of await deps.store.rolePolicies.list(role.roleName)) {
+      identity.push(deps.policies.get(p.document, 'identity', `identity:inline:${p.policyName}`))
+    }
+    for (const arn of await deps.store.attachments.listForRole(role.roleName)) {
+      const doc = await defaultVersion(arn)
+      if (doc !== undefined) identity.push(deps.policies.get(doc, 'identity', `identity:${arn}`))
+    }
+    const set: {
+      identity: CompiledPolicy[]
+      boundary?: CompiledPolicy
+      session?: CompiledPolicy[]
+    } = { identity }
+    if (role.permissionsBoundaryArn !== undefined) {
+      const doc = await defaultVersion(role.permissionsBoundaryArn)
+      set.boundary =
+        doc === undefined
+          ? compilePolicy({ Statement: [] as never }, { label: 'boundary:missing' })
+          : deps.policies.get(doc, 'boundary', `boundary:${role.permissionsBoundaryArn}`)
+    }
+    const sessionPolicies: CompiledPolicy[] = []
+    if (session.policy !== undefined)
+      sessionPolicies.push(deps.policies.get(session.policy, 'session', 'session:inline'))
+    for (const arn of session.policyArns ?? []) {
+      const doc = await defaultVersion(arn)
+      // A session policy that no longer exists allows nothing, so the session keeps no rights it had through it.
+      sessionPolicies.push(
+        doc === undefined
+          ? compilePolicy(
+              { Version: '2012-10-17', Statement: [] as never },
+              { label: `session:${arn}` },
+            )
+          : deps.policies.get(doc, 'session', `session:${arn}`),
+      )
+    }
+    if (sessionPolicies.length > 0) set.session = sessionPolicies
+    return set
+  }
+
+  const defaultVersion = async (arn: string): Promise<string | undefined> => {
+    const p = await deps.store.managedPolicies.get(arn)
+    if (!p) return undefined
+    return (await deps.store.managedPolicies.getVersion(arn, p.defaultVersionId))?.document
+  }
+
+  /** The request context of a signed call (reference_policies_condition-keys, global keys). */
+  const contextFor = async (
+    caller: Caller,
+    ctx: OperationContext,
+    extra: Record<string, string | string[]> = {},
+  ) => {
+    const s = caller.session
+    const values: Record<string, string | string[] | undefined> = {
+      'aws:CurrentTime': new Date(ctx.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
+      'aws:SourceIp': ctx.sourceIp,
+      'aws:SecureTransport': String(ctx.secure),
+      'aws:RequestedRegion': ctx.region,
+      'aws:UserAgent': ctx.userAgent,
+      'aws:PrincipalAccount': caller.accountId,
+      'aws:userid': caller.userId,
+      'aws:ViaAWSService': 'false',
+      'aws:PrincipalType': caller.kind === 'root' ? 'Account' : 'AssumedRole',
+      'aws:PrincipalArn': s ? s.roleArn : caller.arn,
+    }
+    if (s) {
+      values['aws:TokenIssueTime'] = new Date(s.issuedAt * 1000)
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+      if (s.sourceIdentity !== undefined) values['aws:SourceIdentity'] = s.sourceIdentity
+      if (s.webIdentity) values['aws:FederatedProvider'] = s.webIdentity.provider
+      // Principal tags: the role's tags, overridden by the session's (id_session-tags).
+      const role = await deps.store.roles.getById(s.roleId)
+      const tags: Record<string, string> = {}
+      for (const t of role?.tags ?? []) tags[t.key] = t.value
+      for (const [k, v] of Object.entries(s.tags ?? {})) {
+        for (const existing of Object.keys(tags))
+          if (existing.toLowerCase() === k.toLowerCase()) delete tags[existing]
+        tags[k] = v
+      }
+      for (const [k, v] of Object.entries(tags)) values[`aws:PrincipalTag/${k}`] = v
+    }
+    return createRequestContext({ ...values, ...extra })
+  }
+
+  return {
+    policiesFor,
+    contextFor,
+    /** Decides; throws AccessDeniedError with AWS's message when refused. */
+    async authorize(
+      caller: Caller,
+      action: string,
+      resource: string,
+      ctx: OperationContext,
+      extra?: Record<string, string | string[]>,
+    ): Promise<Decision> {
+      const set = await policiesFor(caller)
+      const request = {
+        principal: { arn: caller.arn, account: caller.accountId, userId: caller.userId },
+        action,
+        resource,
+        context: await contextFor(caller, ctx, extra),
+      }
+      const fast = evaluatePolicies(request, set)
+      if (fast.decision === 'allowed') return fast
+      const decision = evaluatePolicies(request, set, { trace: true })
+      throw new AccessDeniedError(accessDeniedMessage(caller, action, resource, decision), decision)
+    },
+  }
+}
+
+export type Authorizer = ReturnType<typeof createAuthorizer>

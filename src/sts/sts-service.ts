@@ -1,0 +1,449 @@
+import type { PolicyCache } from '../authz/policy-cache.js'
+import type { Caller, OperationContext } from '../call-context.js'
+import type { Session, SessionSealer } from '../credentials/session.js'
+import { LanyardError } from '../errors.js'
+import {
+  type CompiledPolicy,
+  createRequestContext,
+  type Decision,
+  evaluatePolicies,
+  explainDecision,
+  type PolicySet,
+  parsePolicy,
+} from '../policy/index.js'
+import type { RoleRecord, Store } from '../store/ports.js'
+import { ExplainedError } from './denied-error.js'
+import { kubernetesPrincipalTags, readKubernetesClaims } from './kubernetes-claims.js'
+import { assumedRoleArn, parseRoleArn } from './role-arn.js'
+import { readSessionTagsClaim } from './session-tags.js'
+import type {
+  AssumeRoleInput,
+  AssumeRoleOutput,
+  AssumeRoleWithWebIdentityInput,
+  AssumeRoleWithWebIdentityOutput,
+  ExchangeAudit,
+  VerifiedWebIdentity,
+  WebIdentityVerifier,
+} from './types.js'
+
+export interface StsDeps {
+  store: Store
+  accountId: string
+  verifier: WebIdentityVerifier
+  sealer: SessionSealer
+  policies: PolicyCache
+  /** The cluster whose issuer this is, when it is one of Lanyard's own. */
+  clusterForIssuer: (issuer: string) => Promise<string | undefined>
+  /** The caller's identity policies, boundary and session policies (see authz). */
+  callerPolicies: (caller: Caller) => Promise<Omit<PolicySet, 'resource'>>
+}
+
+export interface StsConfig {
+  /** Append the reason to denial messages (development only). */
+  explainDenials: boolean
+}
+
+const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
+const TAGS_CLAIM = 'https://aws.amazon.com/tags'
+/** Role chaining caps sessions at one hour (id_roles_terms-and-concepts: role chaining). */
+const CHAINED_MAX_SECONDS = 3600
+/** Session policies share one packed budget with session tags (STS model: PackedPolicySize). */
+const PACKED_BUDGET = 2048
+
+export type StsService = ReturnType<typeof createStsService>
+
+export interface ExchangeResult<T> {
+  output: T
+  audit: ExchangeAudit
+}
+
+/** STS: the web-identity exchange, AssumeRole, GetCallerIdentity. */
+export function createStsService(deps: StsDeps, config: StsConfig) {
+  const roleOf = async (roleArn: string): Promise<RoleRecord | undefined> => {
+    const parsed = parseRoleArn(roleArn)
+    if (!parsed || parsed.account !== deps.accountId) return undefined
+    const role = await deps.store.roles.get(parsed.name)
+    // The ARN names the role with its path: a role of that name under another path is not it.
+    return role && role.arn === roleArn ? role : undefined
+  }
+
+  const denied = (action: string, message: string, audit: ExchangeAudit): never => {
+    const reasons = audit.reasons ?? (audit.decision ? explainDecision(audit.decision) : [])
+    const shown =
+      config.explainDenials && reasons.length > 0
+        ? `${message} (lanyard: ${reasons.join('; ')})`
+        : message
+    throw new ExplainedError('trust.denied', shown, { ...audit, reasons }, { cause: action })
+  }
+
+  /** Evaluates once fast; again with a trace only when the answer is a refusal. */
+  const decide = (
+    request: Parameters<typeof evaluatePolicies>[0],
+    policies: Parameters<typeof evaluatePolicies>[1],
+  ): Decision => {
+    const d = evaluatePolicies(request, policies)
+    return d.decision === 'allowed' ? d : evaluatePolicies(request, policies, { trace: true })
+  }
+
+  /** Session policies: the inline text and managed ARNs (which must exist in this account). */
+  const sessionPolicies = async (policy: string | undefined, policyArns: string[] | undefined) => {
+    const compiled: CompiledPolicy[] = []
+    let packed = 0
+    if (policy !== undefined) {
+      const parsed = parsePolicy(policy, { kind: 'session', label: 'session:inline' })
+      if (!parsed.ok)
+        throw new LanyardError(
+          'policy.malformed',
+          parsed.issues[0]?.message ?? 'Syntax errors in policy.',
+        )
+      compiled.push(parsed.policy)
+      packed += policy.replace(/\s+/g, '').length
+    }
+    for (const arn of policyArns ?? []) {
+      const p = await deps.store.managedPolicies.get(arn)
+      const version = p && (await deps.store.managedPolicies.getVersion(arn, p.defaultVersionId))
+      if (!p || !version)
+        throw new LanyardError(
+          'policy.malformed',
+          `The policy ${arn} does not exist or is not attachable.`,
+        )
+      compiled.push(deps.policies.get(version.document, 'session', `session:${arn}`))
+      packed += arn.length
+    }
+    return { compiled, packed }
+  }
+
+  const packedPercent = (chars: number): number => Math.ceil((100 * chars) / PACKED_BUDGET)
+
+  const checkPacked = (percent: number) => {
+    if (percent > 100) {
+      throw new LanyardError(
+        'policy.too_large',
+        `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`,
+      )
+    }
+  }
+
+  const duration = (requested: number | undefined, role: RoleRecord, chained: boolean): number => {
+    const seconds = requested ?? 3600
+    if (chained && seconds > CHAINED_MAX_SECONDS) {
+      throw new LanyardError(
+        'request.validation',
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      )
+    }
+    if (seconds > role.maxSessionDuration) {
+      throw new LanyardError(
+        'request.validation',
+        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      )
+    }
+    return seconds
+  }
+
+  const globalContext = (ctx: OperationContext): Record<string, string> => ({
+    'aws:CurrentTime': new Date(ctx.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
+    'aws:SourceIp': ctx.sourceIp,
+    'aws:SecureTransport': String(ctx.secure),
+    'aws:RequestedRegion': ctx.region,
+    ...(ctx.userAgent !== undefined ? { 'aws:UserAgent': ctx.userAgent } : {}),
+  })
+
+  return {
+    async assumeRoleWithWebIdentity(
+      input: AssumeRoleWithWebIdentityInput,
+      ctx: OperationContext,
+    ): Promise<ExchangeResult<AssumeRoleWithWebIdentityOutput>> {
+      const action = 'sts:AssumeRoleWithWebIdentity'
+      const notAuthorized = `Not authorized to perform ${action}`
+      let identity: VerifiedWebIdentity
+      try {
+        identity = await deps.verifier.verify(input.webIdentityToken)
+      } catch (err) {
+        if (err instanceof LanyardError) {
+          throw new ExplainedError(
+            err.code,
+            err.message,
+            { reasons: [err.message] },
+            { cause: err },
+          )
+        }
+        throw err
+      }
+      const url = identity.provider.url
+      const kube = readKubernetesClaims(identity.claims)
+      const cluster = kube ? await deps.clusterForIssuer(identity.issuer) : undefined
+      const audit: ExchangeAudit = {
+        webIdentity: {
+          providerArn: identity.provider.arn,
+          subject: identity.subject,
+          audience: identity.audience,
+          issuer: identity.issuer,
+        },
+        attribution: {
+          ...(identity.jti !== undefined ? { jti: identity.jti } : {}),
+          ...(cluster !== undefined ? { cluster } : {}),
+          ...(kube?.namespace !== undefined ? { namespace: kube.namespace } : {}),
+          ...(kube?.serviceAccount !== undefined ? { serviceAccount: kube.serviceAccount } : {}),
+          ...(kube?.podName !== undefined ? { podName: kube.podName } : {}),
+          ...(kube?.podUid !== undefined ? { podUid: kube.podUid } : {}),
+        },
+      }
+      const claimTags = readSessionTagsClaim(identity.claims[TAGS_CLAIM])
+      const sourceIdentity = identity.claims[SOURCE_IDENTITY_CLAIM]
+      if (
+        sourceIdentity !== undefined &&
+        (typeof sourceIdentity !== 'string' || !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity))
+      ) {
+        throw new ExplainedError(
+          'token.malformed',
+          'The web identity token carries an invalid source identity',
+          audit,
+        )
+      }
+
+      const role = await roleOf(input.roleArn)
+      if (!role) {
+        // Same answer as a trust denial: no oracle for which roles exist.
+        denied(action, notAuthorized, {
+          ...audit,
+          reasons: [`role \`${input.roleArn}\` does not exist in account ${deps.accountId}`],
+        })
+      }
+      const r = role as RoleRecord
+      const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
+      const claim = (name: string) => identity.claims[name]
+      const amr = claim('amr')
+      const azp = claim('azp')
+      const context = createRequestContext({
+        ...globalContext(ctx),
+        [`${url}:sub`]: identity.subject,
+        [`${url}:aud`]: identity.audience,
+        ...(typeof azp === 'string' ? { [`${url}:azp`]: azp } : {}),
+        ...(Array.isArray(amr)
+          ? { [`${url}:amr`]: amr.filter((v): v is string => typeof v === 'string') }
+          : {}),
+        ...(typeof amr === 'string' ? { [`${url}:amr`]: [amr] } : {}),
+        'sts:RoleSessionName': input.roleSessionName,
+        'aws:FederatedProvider': identity.provider.arn,
+        ...(typeof sourceIdentity === 'string' ? { 'sts:SourceIdentity': sourceIdentity } : {}),
+        ...(claimTags
+          ? {
+              ...Object.fromEntries(
+                Object.entries(claimTags.tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]),
+              ),
+              'aws:TagKeys': Object.keys(claimTags.tags),
+              'sts:TransitiveTagKeys': claimTags.transitiveTagKeys,
+            }
+          : {}),
+      })
+      const request = {
+        principal: { federated: identity.provider.arn },
+        action,
+        resource: r.arn,
+        context,
+      }
+      const decision = decide(request, { resource: [trust] })
+      audit.decision = decision
+      if (decision.decision !== 'allowed') denied(action, notAuthorized, audit)
+      // Session tags and a source identity need their own permission in the trust policy.
+      for (const [needed, extra] of [
+        [claimTags !== undefined && Object.keys(claimTags.tags).length > 0, 'sts:TagSession'],
+        [typeof sourceIdentity === 'string', 'sts:SetSourceIdentity'],
+      ] as const) {
+        if (!needed) continue
+        const d = decide({ ...request, action: extra }, { resource: [trust] })
+        if (d.decision !== 'allowed') denied(action, notAuthorized, { ...audit, decision: d })
+      }
+
+      const seconds = duration(input.durationSeconds, r, false)
+      const session = await sessionPolicies(input.policy, input.policyArns)
+      const kubeTags = kube ? kubernetesPrincipalTags(kube, cluster) : {}
+      const tags = { ...kubeTags, ...(claimTags?.tags ?? {}) }
+      const tagChars = Object.entries(claimTags?.tags ?? {}).reduce(
+        (n, [k, v]) => n + k.length + v.length,
+        0,
+      )
+      const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
+      const packed = packedPercent(session.packed + tagChars)
+      checkPacked(packed)
+      const nowSeconds = Math.floor(ctx.now / 1000)
+      const minted = deps.sealer.mint({
+        roleArn: r.arn,
+        roleId: r.roleId,
+        roleName: r.roleName,
+        sessionName: input.roleSessionName,
+        issuedAt: nowSeconds,
+        expiresAt: nowSeconds + seconds,
+        via: 'AssumeRoleWithWebIdentity',
+        webIdentity: {
+          provider: identity.provider.arn,
+          subject: identity.subject,
+          audience: identity.audience,
+        },
+        ...(Object.keys(tags).length > 0 ? { tags } : {}),
+        ...(claimTags && claimTags.transitiveTagKeys.length > 0
+          ? { transitiveTagKeys: claimTags.transitiveTagKeys }
+          : {}),
+        ...(input.policy !== undefined ? { policy: input.policy } : {}),
+        ...(input.policyArns && input.policyArns.length > 0
+          ? { policyArns: input.policyArns }
+          : {}),
+        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+        ...(audit.attribution && Object.keys(audit.attribution).length > 0
+          ? { attribution: audit.attribution as Record<string, string> }
+          : {}),
+      })
+      audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
+      const output: AssumeRoleWithWebIdentityOutput = {
+        credentials: {
+          accessKeyId: minted.session.accessKeyId,
+          secretAccessKey: minted.session.secretAccessKey,
+          sessionToken: minted.sessionToken,
+          expiration: nowSeconds + seconds,
+        },
+        assumedRoleUser: {
+          arn: assumedRoleArn(deps.accountId, r.roleName, input.roleSessionName),
+          assumedRoleId: `${r.roleId}:${input.roleSessionName}`,
+        },
+        subjectFromWebIdentityToken: identity.subject,
+        provider: identity.provider.arn,
+        audience: identity.audience,
+        ...(passedPolicies || tagChars > 0 ? { packedPolicySize: packed } : {}),
+        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+      }
+      return { output, audit }
+    },
+
+    async assumeRole(
+      input: AssumeRoleInput,
+      ctx: OperationContext,
+    ): Promise<ExchangeResult<AssumeRoleOutput>> {
+      const action = 'sts:AssumeRole'
+      const caller = ctx.caller
+      if (!caller)
+        throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
+      const notAuthorized = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${input.roleArn}`
+      const audit: ExchangeAudit = {
+        attribution: {
+          ...(caller.session?.attribution ?? {}),
+          sessionAccessKeyId: caller.accessKeyId,
+        },
+      }
+      const role = await roleOf(input.roleArn)
+      if (!role)
+        denied(action, notAuthorized, {
+          ...audit,
+          reasons: [`role \`${input.roleArn}\` does not exist in account ${deps.accountId}`],
+        })
+      const r = role as RoleRecord
+      const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
+      const context = createRequestContext({
+        ...globalContext(ctx),
+        'sts:RoleSessionName': input.roleSessionName,
+        'aws:PrincipalArn': caller.session?.roleArn ?? caller.arn,
+        'aws:PrincipalAccount': caller.accountId,
+        'aws:userid': caller.userId,
+        'aws:PrincipalType': caller.kind === 'root' ? 'Account' : 'AssumedRole',
+        ...(input.externalId !== undefined ? { 'sts:ExternalId': input.externalId } : {}),
+        ...(input.sourceIdentity !== undefined
+          ? { 'sts:SourceIdentity': input.sourceIdentity }
+          : {}),
+        ...(input.tags
+          ? {
+              ...Object.fromEntries(input.tags.map((t) => [`aws:RequestTag/${t.key}`, t.value])),
+              'aws:TagKeys': input.tags.map((t) => t.key),
+            }
+          : {}),
+        ...(input.transitiveTagKeys ? { 'sts:TransitiveTagKeys': input.transitiveTagKeys } : {}),
+        ...Object.fromEntries(
+          Object.entries(caller.session?.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v]),
+        ),
+      })
+      const principal = {
+        arn: caller.arn,
+        account: caller.accountId,
+        userId: caller.userId,
+        ...(caller.session ? { roleArn: caller.session.roleArn } : {}),
+      }
+      // One evaluation with everything that applies (reference_policies_evaluation-logic): the
+      // trust policy as the resource policy, and the caller's own identity policies, boundary and
+      // session policies — a trust policy naming the account delegates to those.
+      const policies = {
+        ...(await deps.callerPolicies(caller)),
+        resource: [trust],
+        sessionPrincipal: caller.kind === 'assumed-role',
+      }
+      const decision = decide({ principal, action, resource: r.arn, context }, policies)
+      audit.decision = decision
+      if (decision.decision !== 'allowed') denied(action, notAuthorized, audit)
+      const chained = caller.kind === 'assumed-role'
+      const seconds = duration(input.durationSeconds, r, chained)
+      const session = await sessionPolicies(input.policy, input.policyArns)
+      const tags: Record<string, string> = {}
+      // Transitive tags of the calling session carry over into the chained session (id_session-tags).
+      for (const k of caller.session?.transitiveTagKeys ?? []) {
+        const v = caller.session?.tags?.[k]
+        if (v !== undefined) tags[k] = v
+      }
+      for (const t of input.tags ?? []) tags[t.key] = t.value
+      const tagChars = (input.tags ?? []).reduce((n, t) => n + t.key.length + t.value.length, 0)
+      const packed = packedPercent(session.packed + tagChars)
+      checkPacked(packed)
+      const nowSeconds = Math.floor(ctx.now / 1000)
+      const transitive = [
+        ...new Set([
+          ...(caller.session?.transitiveTagKeys ?? []),
+          ...(input.transitiveTagKeys ?? []),
+        ]),
+      ]
+      const sourceIdentity = input.sourceIdentity ?? caller.session?.sourceIdentity
+      const minted = deps.sealer.mint({
+        roleArn: r.arn,
+        roleId: r.roleId,
+        roleName: r.roleName,
+        sessionName: input.roleSessionName,
+        issuedAt: nowSeconds,
+        expiresAt: nowSeconds + seconds,
+        via: 'AssumeRole',
+        ...(Object.keys(tags).length > 0 ? { tags } : {}),
+        ...(transitive.length > 0 ? { transitiveTagKeys: transitive } : {}),
+        ...(input.policy !== undefined ? { policy: input.policy } : {}),
+        ...(input.policyArns && input.policyArns.length > 0
+          ? { policyArns: input.policyArns }
+          : {}),
+        ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        ...(caller.session?.attribution ? { attribution: caller.session.attribution } : {}),
+      })
+      audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
+      const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
+      return {
+        output: {
+          credentials: {
+            accessKeyId: minted.session.accessKeyId,
+            secretAccessKey: minted.session.secretAccessKey,
+            sessionToken: minted.sessionToken,
+            expiration: nowSeconds + seconds,
+          },
+          assumedRoleUser: {
+            arn: assumedRoleArn(deps.accountId, r.roleName, input.roleSessionName),
+            assumedRoleId: `${r.roleId}:${input.roleSessionName}`,
+          },
+          ...(passedPolicies || tagChars > 0 ? { packedPolicySize: packed } : {}),
+          ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+        },
+        audit,
+      }
+    },
+
+    getCallerIdentity(ctx: OperationContext): { account: string; arn: string; userId: string } {
+      const caller = ctx.caller
+      if (!caller)
+        throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
+      return { account: caller.accountId, arn: caller.arn, userId: caller.userId }
+    },
+  }
+}
+
+export type { Session }
