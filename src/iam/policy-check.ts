@@ -1,4 +1,5 @@
 import { LanyardError } from '../errors.js'
+import { parsePolicy } from '../policy/index.js'
 import { IAM_MESSAGES } from './messages.js'
 import type { PolicyFinding } from './types.js'
 
@@ -10,38 +11,23 @@ export type PolicyCheck =
   | { ok: false; message: string }
 
 /**
- * Validates a policy document as IAM does when it is written. The one place that calls the
- * policy engine (src/policy).
- *
- * INTERIM: the engine (#2) has not landed yet, so this checks only JSON syntax and the grossest
- * grammar rules; it switches to `parsePolicy(text, { kind })` once src/policy/index.ts exists.
+ * Validates a policy document as IAM does when it is written, with the policy engine
+ * (src/policy) — the one place IAM calls it. Sizes are not checked here: IAM's quotas are
+ * configurable and the inline quota is an aggregate per role, so the callers enforce them.
+ * AWS reports one problem per MalformedPolicyDocument; the engine reports all of them, in
+ * document order, and the first one is returned.
  */
 export function checkPolicyDocument(text: string, kind: PolicyCheckKind): PolicyCheck {
-  let document: unknown
-  try {
-    document = JSON.parse(text)
-  } catch {
-    return { ok: false, message: IAM_MESSAGES.invalidJson }
-  }
-  const syntax = { ok: false, message: 'Syntax errors in policy.' } as const
-  if (!isObject(document)) return syntax
-  const statement = document.Statement
-  const statements = Array.isArray(statement) ? statement : [statement]
-  if (statement === undefined || statements.length === 0) return syntax
-  for (const s of statements) {
-    if (!isObject(s)) return syntax
-    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') return syntax
-    if ((s.Action === undefined) === (s.NotAction === undefined)) return syntax
-    for (const field of ['Principal', 'NotPrincipal'] as const) {
-      if (kind === 'identity' && s[field] !== undefined) {
-        return { ok: false, message: `Has prohibited field ${field}` }
-      }
+  const parsed = parsePolicy(text, { kind, maxLength: Number.POSITIVE_INFINITY })
+  if (!parsed.ok) {
+    const first = parsed.issues[0]
+    // AWS says no more than this about bad JSON (aws-sdk-js #1444); the engine adds where.
+    if (first === undefined || first.code === 'json.invalid') {
+      return { ok: false, message: IAM_MESSAGES.invalidJson }
     }
-    if (kind === 'trust' && s.Principal === undefined) {
-      return { ok: false, message: 'Missing required field Principal' }
-    }
+    return { ok: false, message: first.message }
   }
-  return { ok: true, document, findings: [] }
+  return { ok: true, document: parsed.document, findings: [] }
 }
 
 /** {@link checkPolicyDocument}, throwing MalformedPolicyDocument with AWS's message. */
@@ -52,8 +38,4 @@ export function assertPolicyDocument(
   const result = checkPolicyDocument(text, kind)
   if (!result.ok) throw new LanyardError('policy.malformed', result.message)
   return { document: result.document, findings: result.findings }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
