@@ -9,6 +9,10 @@ export interface AuthorizationParts {
   readonly signature: string
 }
 
+// Any AWS4-* scheme (SigV4a, HMAC-SHA1) gets the "unsupported" answer, anything else the "missing
+// parts" one, as AWS answers them.
+const SIGV4_FAMILY = /^aws4-/i
+
 type PartName = 'Credential' | 'SignedHeaders' | 'Signature'
 
 function incomplete(message: string): LanyardError {
@@ -24,7 +28,7 @@ function incomplete(message: string): LanyardError {
 export function parseAuthorizationHeader(value: string, hasAmzDate: boolean): AuthorizationParts {
   const space = value.indexOf(' ')
   const algorithm = space === -1 ? value : value.slice(0, space)
-  if (!algorithm.startsWith('AWS4-')) {
+  if (!SIGV4_FAMILY.test(algorithm)) {
     // Bearer, Basic, SigV2 "AWS AKID:sig": AWS answers that the SigV4 parts are missing.
     throw incomplete(
       missingAuthorizationParts(['Credential', 'Signature', 'SignedHeaders'], !hasAmzDate),
