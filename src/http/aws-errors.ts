@@ -38,6 +38,7 @@ const BY_PROTOCOL: Record<WireProtocol, Partial<Record<ErrorCode, Mapping>>> = {
     'entity.delete_conflict': { status: 409, code: 'DeleteConflict' },
     'entity.not_attachable': { status: 400, code: 'PolicyNotAttachable' },
     'policy.too_large': { status: 409, code: 'LimitExceeded' },
+    'idp.communication_error': { status: 400, code: 'OpenIdIdpCommunicationError' },
   },
   sts: {
     'request.invalid': { status: 400, code: 'ValidationError' },
@@ -49,6 +50,7 @@ const BY_PROTOCOL: Record<WireProtocol, Partial<Record<ErrorCode, Mapping>>> = {
     'trust.denied': { status: 403, code: 'AccessDenied' },
     'policy.too_large': { status: 400, code: 'PackedPolicyTooLarge' },
     'entity.not_found': { status: 403, code: 'AccessDenied' },
+    'idp.communication_error': { status: 400, code: 'IDPCommunicationError' },
   },
   cloudformation: {},
   eks: {

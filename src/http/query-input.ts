@@ -52,6 +52,11 @@ export class QueryInput {
     return this.checkString(name, value, rule)
   }
 
+  /** Checks a value derived from a parameter (e.g. trimmed) under that parameter's name. */
+  check(name: string, value: string | undefined, rule: StringRule): string | undefined {
+    return this.checkString(name, value, rule)
+  }
+
   private checkString(
     name: string,
     value: string | undefined,

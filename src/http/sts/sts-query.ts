@@ -1,0 +1,283 @@
+import type { AuditWriter } from '../../audit/writer.js'
+import type { OperationContext } from '../../call-context.js'
+import { ExplainedError } from '../../sts/denied-error.js'
+import type { StsService } from '../../sts/sts-service.js'
+import type { AssumedRoleUser, Credentials, ExchangeAudit } from '../../sts/types.js'
+import { toAwsError } from '../aws-errors.js'
+import type { QueryOperation, QueryService } from '../operation.js'
+import type { QueryInput, StringRule } from '../query-input.js'
+import type { XmlObject } from '../xml.js'
+import { buildEvent, callerIdentity, webIdentityUser } from './cloudtrail.js'
+
+export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
+
+// Constraints from the STS model (botocore sts/2011-06-15/service-2.json).
+const ROLE_ARN: StringRule = { required: true, min: 20, max: 2048 }
+const SESSION_NAME: StringRule = {
+  required: true,
+  min: 2,
+  max: 64,
+  pattern: /^[\w+=,.@-]*$/,
+  patternText: '[\\w+=,.@-]*',
+}
+const POLICY: StringRule = {
+  min: 1,
+  max: 2048,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: tab, LF and CR are the allowed controls
+  pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/,
+  patternText: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+  sensitive: true,
+}
+const SOURCE_IDENTITY: StringRule = {
+  min: 2,
+  max: 64,
+  pattern: /^[\w+=,.@-]*$/,
+  patternText: '[\\w+=,.@-]*',
+}
+
+const isoSeconds = (s: number) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+const credentialsXml = (c: Credentials): XmlObject => ({
+  AccessKeyId: c.accessKeyId,
+  SecretAccessKey: c.secretAccessKey,
+  SessionToken: c.sessionToken,
+  Expiration: isoSeconds(c.expiration),
+})
+
+const userXml = (u: AssumedRoleUser): XmlObject => ({ AssumedRoleId: u.assumedRoleId, Arn: u.arn })
+
+/** CloudTrail shows the response without the secret and with the session token blanked. */
+const credentialsRecord = (c: Credentials) => ({
+  accessKeyId: c.accessKeyId,
+  sessionToken: '',
+  expiration: isoSeconds(c.expiration),
+})
+
+function policyArns(input: QueryInput): string[] | undefined {
+  return input
+    .structList('PolicyArns', { arn: { required: true, min: 20, max: 2048 } }, 10)
+    ?.map((p) => p.arn as string)
+}
+
+function sessionTags(input: QueryInput) {
+  return input
+    .structList(
+      'Tags',
+      { Key: { required: true, min: 1, max: 128 }, Value: { required: true, min: 0, max: 256 } },
+      50,
+    )
+    ?.map((t) => ({ key: t.Key as string, value: t.Value as string }))
+}
+
+export interface StsWireDeps {
+  sts: StsService
+  audit: AuditWriter
+  accountId: string
+}
+
+/** STS on awsQuery: AssumeRoleWithWebIdentity (unsigned), AssumeRole, GetCallerIdentity. */
+export function createStsQueryService(deps: StsWireDeps): QueryService {
+  const record = async (
+    ctx: OperationContext,
+    eventName: string,
+    params: Record<string, unknown>,
+    outcome: {
+      response?: Record<string, unknown>
+      error?: unknown
+      audit?: ExchangeAudit
+      roleArn?: string
+    },
+  ) => {
+    const audit =
+      outcome.audit ?? (outcome.error instanceof ExplainedError ? outcome.error.audit : undefined)
+    const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, 'sts')
+    await deps.audit.record(
+      buildEvent({
+        ctx,
+        accountId: deps.accountId,
+        eventSource: 'sts.amazonaws.com',
+        eventName,
+        userIdentity: ctx.caller ? callerIdentity(ctx.caller) : webIdentityUser(audit ?? {}),
+        readOnly: true,
+        requestParameters: params,
+        responseElements: outcome.response ?? null,
+        ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
+        ...(outcome.roleArn
+          ? { resources: [{ type: 'AWS::IAM::Role', ARN: outcome.roleArn }] }
+          : {}),
+        ...(eventName === 'AssumeRoleWithWebIdentity'
+          ? {
+              additionalEventData: {
+                identityProviderConnectionVerificationMethod: 'IAMTrustStore',
+              },
+            }
+          : {}),
+        lanyard: {
+          ...(audit?.decision ? { decision: audit.decision } : {}),
+          ...(audit?.reasons && audit.reasons.length > 0 ? { reasons: audit.reasons } : {}),
+          ...(audit?.attribution ? { attribution: audit.attribution } : {}),
+        },
+      }),
+    )
+  }
+
+  const assumeRoleWithWebIdentity: QueryOperation = {
+    unsigned: true,
+    async handle(input, ctx) {
+      const roleArn = input.string('RoleArn', ROLE_ARN)
+      const roleSessionName = input.string('RoleSessionName', SESSION_NAME)
+      // The SDKs send the token file verbatim, newline included: trim before measuring.
+      const token = input.check('WebIdentityToken', input.params.get('WebIdentityToken')?.trim(), {
+        required: true,
+        min: 4,
+        max: 20000,
+        sensitive: true,
+      })
+      const providerId = input.string('ProviderId', { min: 4, max: 2048 })
+      const arns = policyArns(input)
+      const policy = input.string('Policy', POLICY)
+      const durationSeconds = input.int('DurationSeconds', { min: 900, max: 43200 })
+      const params = {
+        roleArn,
+        roleSessionName,
+        durationSeconds,
+        ...(providerId ? { providerId } : {}),
+        ...(arns ? { policyArns: arns } : {}),
+        ...(policy !== undefined ? { policy } : {}),
+      }
+      try {
+        input.done()
+        const { output, audit } = await deps.sts.assumeRoleWithWebIdentity(
+          {
+            roleArn: roleArn as string,
+            roleSessionName: roleSessionName as string,
+            webIdentityToken: token as string,
+            ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+            ...(policy !== undefined ? { policy } : {}),
+            ...(arns !== undefined ? { policyArns: arns } : {}),
+            ...(providerId !== undefined ? { providerId } : {}),
+          },
+          ctx,
+        )
+        await record(ctx, 'AssumeRoleWithWebIdentity', params, {
+          audit,
+          roleArn: roleArn as string,
+          response: {
+            credentials: credentialsRecord(output.credentials),
+            subjectFromWebIdentityToken: output.subjectFromWebIdentityToken,
+            assumedRoleUser: {
+              assumedRoleId: output.assumedRoleUser.assumedRoleId,
+              arn: output.assumedRoleUser.arn,
+            },
+            provider: output.provider,
+            audience: output.audience,
+            ...(output.packedPolicySize !== undefined
+              ? { packedPolicySize: output.packedPolicySize }
+              : {}),
+          },
+        })
+        return {
+          Credentials: credentialsXml(output.credentials),
+          SubjectFromWebIdentityToken: output.subjectFromWebIdentityToken,
+          AssumedRoleUser: userXml(output.assumedRoleUser),
+          PackedPolicySize: output.packedPolicySize,
+          Provider: output.provider,
+          Audience: output.audience,
+          SourceIdentity: output.sourceIdentity,
+        }
+      } catch (error) {
+        await record(ctx, 'AssumeRoleWithWebIdentity', params, {
+          error,
+          ...(roleArn !== undefined ? { roleArn } : {}),
+        })
+        throw error
+      }
+    },
+  }
+
+  const assumeRole: QueryOperation = {
+    async handle(input, ctx) {
+      const roleArn = input.string('RoleArn', ROLE_ARN)
+      const roleSessionName = input.string('RoleSessionName', SESSION_NAME)
+      const arns = policyArns(input)
+      const policy = input.string('Policy', { ...POLICY, max: 131072 })
+      const durationSeconds = input.int('DurationSeconds', { min: 900, max: 43200 })
+      const externalId = input.string('ExternalId', {
+        min: 2,
+        max: 1224,
+        pattern: /^[\w+=,.@:/-]*$/,
+        patternText: '[\\w+=,.@:\\/-]*',
+      })
+      const sourceIdentity = input.string('SourceIdentity', SOURCE_IDENTITY)
+      const tags = sessionTags(input)
+      const transitiveTagKeys = input.list('TransitiveTagKeys', { min: 1, max: 128 }, 50)
+      const params = {
+        roleArn,
+        roleSessionName,
+        durationSeconds,
+        ...(externalId ? { externalId } : {}),
+        ...(tags ? { tags } : {}),
+      }
+      try {
+        input.done()
+        const { output, audit } = await deps.sts.assumeRole(
+          {
+            roleArn: roleArn as string,
+            roleSessionName: roleSessionName as string,
+            ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+            ...(policy !== undefined ? { policy } : {}),
+            ...(arns !== undefined ? { policyArns: arns } : {}),
+            ...(externalId !== undefined ? { externalId } : {}),
+            ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
+            ...(tags !== undefined ? { tags } : {}),
+            ...(transitiveTagKeys !== undefined ? { transitiveTagKeys } : {}),
+          },
+          ctx,
+        )
+        await record(ctx, 'AssumeRole', params, {
+          audit,
+          roleArn: roleArn as string,
+          response: {
+            credentials: credentialsRecord(output.credentials),
+            assumedRoleUser: {
+              assumedRoleId: output.assumedRoleUser.assumedRoleId,
+              arn: output.assumedRoleUser.arn,
+            },
+          },
+        })
+        return {
+          Credentials: credentialsXml(output.credentials),
+          AssumedRoleUser: userXml(output.assumedRoleUser),
+          PackedPolicySize: output.packedPolicySize,
+          SourceIdentity: output.sourceIdentity,
+        }
+      } catch (error) {
+        await record(ctx, 'AssumeRole', params, {
+          error,
+          ...(roleArn !== undefined ? { roleArn } : {}),
+        })
+        throw error
+      }
+    },
+  }
+
+  const getCallerIdentity: QueryOperation = {
+    async handle(input, ctx) {
+      input.done()
+      const id = deps.sts.getCallerIdentity(ctx)
+      await record(ctx, 'GetCallerIdentity', {}, {})
+      return { UserId: id.userId, Account: id.account, Arn: id.arn }
+    },
+  }
+
+  return {
+    signingName: 'sts',
+    namespace: STS_NAMESPACE,
+    version: '2011-06-15',
+    operations: new Map([
+      ['AssumeRoleWithWebIdentity', assumeRoleWithWebIdentity],
+      ['AssumeRole', assumeRole],
+      ['GetCallerIdentity', getCallerIdentity],
+    ]),
+  }
+}
