@@ -1,0 +1,24 @@
+import type { IamService } from '../../iam/index.js'
+import type { QueryService } from '../operation.js'
+import { oidcOperations } from './oidc-operations.js'
+import { policyOperations } from './policy-operations.js'
+import { roleOperations } from './role-operations.js'
+
+/** IAM's awsQuery protocol: API version 2010-05-08, SigV4 signing name `iam` ([IAM-MODEL]). */
+export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
+
+/**
+ * The IAM awsQuery service over an {@link IamService}: one operation per action, reading the
+ * parameters with the botocore IAM model's constraints and answering with AWS's element names
+ * and order.
+ */
+export function createIamQueryService(iam: IamService): QueryService {
+  const operations = new Map(
+    Object.entries({
+      ...oidcOperations(iam),
+      ...roleOperations(iam),
+      ...policyOperations(iam),
+    }),
+  )
+  return { signingName: 'iam', namespace: IAM_NAMESPACE, version: '2010-05-08', operations }
+}
