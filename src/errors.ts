@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'entity.not_attachable'
   | 'config.invalid'
   | 'idp.communication_error'
+  | 'token.idp_unreachable'
 
 /** The one error class of Lanyard: a stable `code` plus a message safe to show a client. */
 export class LanyardError extends Error {
