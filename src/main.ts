@@ -4,7 +4,11 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { createAuditWriter } from './audit/writer.js'
 import { createAuthenticator } from './authn/authenticate.js'
+import { createAuthorizer } from './authz/authorizer.js'
+import { createIamResourceResolver } from './authz/iam-resources.js'
+import { createPolicyCache } from './authz/policy-cache.js'
 import {
   DATABASE_FILE,
   ensureDataDir,
@@ -12,15 +16,20 @@ import {
   writeEndpointInfo,
 } from './bootstrap/data-dir.js'
 import { type Config, isTls } from './config/config.js'
+import { createSessionSealer } from './credentials/session.js'
 import { createEksService } from './eks/eks-service.js'
 import { createApp } from './http/app.js'
+import { createCallGuard } from './http/call-guard.js'
 import { createEksRestRoute } from './http/eks/eks-rest.js'
 import { createIamQueryService } from './http/iam/index.js'
 import { createOidcRoute } from './http/oidc-routes.js'
-import { createIamService } from './iam/index.js'
+import { createStsQueryService } from './http/sts/sts-query.js'
+import { createIamService, DEFAULT_IAM_CONFIG } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
+import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
+import { createTokenVerifier } from './token/index.js'
 
 export interface RunningServer {
   url: string
@@ -58,7 +67,7 @@ export async function startServer(
   const issuerBaseUrl = () => config.issuerBaseUrl?.replace(/\/+$/, '') ?? selfUrl
   const iam = createIamService(
     { store, accountId: account.accountId, now },
-    { strictTrust: config.strictTrust },
+    { ...DEFAULT_IAM_CONFIG, strictTrust: config.strictTrust },
   )
   const eks = createEksService({
     store,
@@ -68,13 +77,61 @@ export async function startServer(
     now,
   })
   const issuers = createIssuerService({ store, issuerBaseUrl, now })
+  const sealer = createSessionSealer({
+    current: { id: account.sessionKey.id, key: Buffer.from(account.sessionKey.key, 'base64') },
+  })
+  const policies = createPolicyCache()
+  const audit = createAuditWriter(store)
+  const authorizer = createAuthorizer({ store, policies })
+  const guard = createCallGuard({
+    authorizer,
+    audit,
+    accountId: account.accountId,
+    explainDenials: config.explainDenials,
+  })
+  const verifier = createTokenVerifier({
+    findProvider: async (issuer) => {
+      if (!issuer.startsWith('https://')) return undefined
+      const p = await store.oidcProviders.getByUrl(issuer.slice('https://'.length))
+      return p && { arn: p.arn, url: p.url, clientIds: p.clientIds, jwks: p.jwks }
+    },
+    localKeys: (issuer) => issuers.localKeys(issuer),
+    fetch: globalThis.fetch,
+    now,
+  })
+  const sts = createStsService(
+    {
+      store,
+      accountId: account.accountId,
+      verifier,
+      sealer,
+      policies,
+      clusterForIssuer: (issuer) => issuers.clusterForIssuer(issuer),
+      callerPolicies: (caller) => authorizer.policiesFor(caller),
+    },
+    { explainDenials: config.explainDenials },
+  )
+  const iamResources = createIamResourceResolver({ store, accountId: account.accountId })
   let ready = false
   const handler = createApp({
     region: config.region,
-    queryServices: [createIamQueryService(iam)],
-    restRoutes: [createEksRestRoute(eks)],
+    queryServices: [
+      createIamQueryService(iam),
+      createStsQueryService({ sts, audit, accountId: account.accountId }),
+    ],
+    restRoutes: [
+      createEksRestRoute(eks, { guard, accountId: account.accountId, region: config.region }),
+    ],
     publicRoutes: [createOidcRoute(issuers)],
-    authenticate: createAuthenticator({ accountId: account.accountId, root: account.root, now }),
+    authenticate: createAuthenticator({
+      accountId: account.accountId,
+      root: account.root,
+      sessions: sealer,
+      now,
+    }),
+    guard,
+    resourceFor: async (service, action, params) =>
+      service === 'iam' ? iamResources(action, params) : '*',
     now,
     maxBodyBytes: config.maxBodyBytes,
     secure: tlsFiles !== undefined,

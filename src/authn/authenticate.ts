@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
+import type { SessionSealer } from '../credentials/session.js'
 import { LanyardError } from '../errors.js'
 import type { Caller } from '../http/operation.js'
 import {
@@ -17,6 +18,8 @@ export interface RootCredentials {
 export interface AuthenticatorDeps {
   accountId: string
   root: RootCredentials
+  /** Opens session tokens of temporary (`ASIA…`) credentials. */
+  sessions: SessionSealer
   now: () => number
 }
 
@@ -51,6 +54,28 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
         accountId: deps.accountId,
         userId: deps.accountId,
         accessKeyId: auth.accessKeyId,
+      }
+    }
+    if (auth.accessKeyId.startsWith('ASIA')) {
+      // Temporary credentials always come with their session token (SIG-10).
+      if (auth.securityToken === undefined)
+        throw new LanyardError('credentials.unknown_key', INVALID_KEY)
+      const session = deps.sessions.open(auth.securityToken, auth.accessKeyId)
+      const now = deps.now()
+      verifySigV4(request, auth, session.secretAccessKey, { now, signingKeyCache: cache })
+      if (now >= session.expiresAt * 1000) {
+        throw new LanyardError(
+          'credentials.expired',
+          'The security token included in the request is expired',
+        )
+      }
+      return {
+        kind: 'assumed-role',
+        arn: `arn:aws:sts::${deps.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+        accountId: deps.accountId,
+        userId: `${session.roleId}:${session.sessionName}`,
+        accessKeyId: auth.accessKeyId,
+        session,
       }
     }
     throw new LanyardError('credentials.unknown_key', INVALID_KEY)

@@ -5,6 +5,7 @@ import type { Authenticate } from '../authn/authenticate.js'
 import { LanyardError } from '../errors.js'
 import { parseSigV4Auth, type SigV4Request } from '../sigv4/index.js'
 import { toAwsError, type WireProtocol } from './aws-errors.js'
+import type { CallGuard } from './call-guard.js'
 import type { Caller, OperationContext, QueryService } from './operation.js'
 import { QueryInput } from './query-input.js'
 import { parseQueryString } from './query-params.js'
@@ -31,6 +32,14 @@ export interface AppDeps {
   secure: boolean
   logger: Logger
   isReady: () => boolean
+  /** Authorizes and audits signed calls of the services it covers (IAM). */
+  guard?: CallGuard
+  /** The resource ARN an action of `service` is authorized on. */
+  resourceFor?: (
+    service: string,
+    action: string,
+    params: ReadonlyMap<string, string>,
+  ) => Promise<string>
 }
 
 type Reply = { status: number; headers: Record<string, string>; body: string }
@@ -180,7 +189,21 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       }
       params.delete('Action')
       params.delete('Version')
-      const result = await op.handle(new QueryInput(params), ctx(caller))
+      const opCtx = ctx(caller)
+      const guard = deps.guard
+      const result =
+        caller && guard && service.signingName !== 'sts'
+          ? await guard.run(
+              {
+                service: service.signingName,
+                action,
+                resource: (await deps.resourceFor?.(service.signingName, action, params)) ?? '*',
+                ctx: opCtx,
+                requestParameters: requestParameters(params),
+              },
+              () => op.handle(new QueryInput(params), opCtx),
+            )
+          : await op.handle(new QueryInput(params), opCtx)
       return {
         status: 200,
         headers: { 'content-type': XML },
@@ -230,6 +253,13 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
         res.destroy()
       })
   }
+}
+
+/** CloudTrail-style request parameters: wire names with a lower-case first letter. */
+function requestParameters(params: ReadonlyMap<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of params) out[k.charAt(0).toLowerCase() + k.slice(1)] = v
+  return out
 }
 
 function plainError(status: number, message: string): Reply {

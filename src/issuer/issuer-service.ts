@@ -4,9 +4,11 @@ import {
   buildJwks,
   type DiscoveryDocument,
   importSigningKey,
+  isIssuerId,
   issuerUrl,
   type Jwks,
   mintServiceAccountToken,
+  type PublicSigningJwk,
   type SigningKey,
 } from '../oidc/index.js'
 import type { ClusterRecord, SigningKeyRecord, Store } from '../store/ports.js'
@@ -55,8 +57,39 @@ export function createIssuerService(deps: IssuerDeps) {
     return page.items[0] as ClusterRecord
   }
 
+  // Keys of our own issuers, for in-process token verification (the exchange's hot path). An
+  // entry lives a few seconds so other replicas' key changes are seen; the same array instance is
+  // returned while unchanged, which lets the verifier skip re-importing.
+  const LOCAL_TTL_MS = 5000
+  const local = new Map<string, { at: number; cluster: string; keys: readonly PublicSigningJwk[] }>()
+  const localEntry = async (issuer: string) => {
+    const prefix = `${deps.issuerBaseUrl()}/id/`
+    if (!issuer.startsWith(prefix)) return undefined
+    const id = issuer.slice(prefix.length)
+    if (!isIssuerId(id)) return undefined
+    const hit = local.get(id)
+    const now = deps.now()
+    if (hit && now - hit.at < LOCAL_TTL_MS) return hit
+    const c = await deps.store.clusters.getByIssuerId(id)
+    if (!c) {
+      local.delete(id)
+      return undefined
+    }
+    const keys = (await keysOf(await deps.store.signingKeys.listForCluster(c.name))).map((k) => k.publicJwk)
+    const same = hit && hit.cluster === c.name && JSON.stringify(hit.keys) === JSON.stringify(keys)
+    const entry = { at: now, cluster: c.name, keys: same ? hit.keys : keys }
+    local.set(id, entry)
+    return entry
+  }
+
   return {
     issuerFor: (c: ClusterRecord) => issuerUrl(deps.issuerBaseUrl(), c.issuerId),
+
+    /** Public keys of one of our issuers, or undefined when `issuer` is not ours. */
+    localKeys: async (issuer: string) => (await localEntry(issuer))?.keys,
+
+    /** The cluster an issuer of ours belongs to. */
+    clusterForIssuer: async (issuer: string) => (await localEntry(issuer))?.cluster,
 
     async discovery(issuerId: string): Promise<DiscoveryDocument | undefined> {
       const c = await deps.store.clusters.getByIssuerId(issuerId)

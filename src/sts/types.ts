@@ -9,7 +9,7 @@ export interface VerifiedWebIdentity {
   audience: string
   audiences: readonly string[]
   claims: Readonly<Record<string, unknown>>
-  jti?: string
+  jti?: string | undefined
 }
 
 export interface WebIdentityVerifier {

@@ -2,6 +2,7 @@ import type { ClusterView, EksService } from '../../eks/eks-service.js'
 import { LanyardError } from '../../errors.js'
 import { parseSigV4Auth } from '../../sigv4/index.js'
 import { toAwsError } from '../aws-errors.js'
+import type { CallGuard } from '../call-guard.js'
 import { parseQueryString } from '../query-params.js'
 import type { RestReply, RestRequest, RestRoute } from '../rest.js'
 
@@ -63,12 +64,23 @@ const ok = (status: number, value: unknown): RestReply => ({
   body: JSON.stringify(value),
 })
 
+interface EksCall {
+  action: string
+  resource: string
+  params: Record<string, unknown>
+  run: () => Promise<RestReply>
+}
+
 /** EKS's REST routes: `/clusters` and `/clusters/{name}`, signed with service `eks`. */
-export function createEksRestRoute(eks: EksService): RestRoute {
-  async function dispatch(req: RestRequest): Promise<RestReply> {
-    const auth = parseSigV4Auth(req.sigRequest)
-    if (!auth) throw new LanyardError('signature.missing', 'Missing Authentication Token')
-    await req.authenticate(req.sigRequest, auth)
+export function createEksRestRoute(
+  eks: EksService,
+  options: { guard?: CallGuard; accountId: string; region: string },
+): RestRoute {
+  const clusterArn = (name: string) =>
+    `arn:aws:eks:${options.region}:${options.accountId}:cluster/${name}`
+
+  /** Which operation a request is, with what it is authorized on; nothing runs yet. */
+  function resolve(req: RestRequest): EksCall {
     const rest = req.path.slice('/clusters'.length)
     if (rest === '' || rest === '/') {
       if (req.method === 'POST') {
@@ -79,13 +91,24 @@ export function createEksRestRoute(eks: EksService): RestRoute {
         const version = optionalString(body, 'version')
         const roleArn = optionalString(body, 'roleArn')
         const tags = tagsOf(body)
-        const c = await eks.createCluster({
-          name,
-          ...(version !== undefined ? { version } : {}),
-          ...(roleArn !== undefined ? { roleArn } : {}),
-          ...(tags !== undefined ? { tags } : {}),
-        })
-        return ok(200, { cluster: clusterJson(c) })
+        return {
+          action: 'CreateCluster',
+          resource: clusterArn(name),
+          params: {
+            name,
+            ...(version !== undefined ? { version } : {}),
+            ...(roleArn !== undefined ? { roleArn } : {}),
+          },
+          run: async () => {
+            const c = await eks.createCluster({
+              name,
+              ...(version !== undefined ? { version } : {}),
+              ...(roleArn !== undefined ? { roleArn } : {}),
+              ...(tags !== undefined ? { tags } : {}),
+            })
+            return ok(200, { cluster: clusterJson(c) })
+          },
+        }
       }
       if (req.method === 'GET') {
         const q = parseQueryString(req.query)
@@ -98,14 +121,21 @@ export function createEksRestRoute(eks: EksService): RestRoute {
           throw new LanyardError('request.invalid', 'maxResults must be between 1 and 100')
         }
         const nextToken = q.get('nextToken')
-        const page = await eks.listClusters({
-          ...(maxResults !== undefined ? { maxResults } : {}),
-          ...(nextToken !== undefined ? { nextToken } : {}),
-        })
-        return ok(200, {
-          clusters: page.clusters,
-          ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-        })
+        return {
+          action: 'ListClusters',
+          resource: clusterArn('*'),
+          params: { ...(maxResults !== undefined ? { maxResults } : {}) },
+          run: async () => {
+            const page = await eks.listClusters({
+              ...(maxResults !== undefined ? { maxResults } : {}),
+              ...(nextToken !== undefined ? { nextToken } : {}),
+            })
+            return ok(200, {
+              clusters: page.clusters,
+              ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+            })
+          },
+        }
       }
     } else {
       let name: string
@@ -115,15 +145,46 @@ export function createEksRestRoute(eks: EksService): RestRoute {
         throw new LanyardError('request.invalid', 'the cluster name is not valid percent-encoding')
       }
       if (!name.includes('/')) {
-        if (req.method === 'GET')
-          return ok(200, { cluster: clusterJson(await eks.describeCluster(name)) })
-        if (req.method === 'DELETE')
-          return ok(200, { cluster: clusterJson(await eks.deleteCluster(name)) })
+        if (req.method === 'GET') {
+          return {
+            action: 'DescribeCluster',
+            resource: clusterArn(name),
+            params: { name },
+            run: async () => ok(200, { cluster: clusterJson(await eks.describeCluster(name)) }),
+          }
+        }
+        if (req.method === 'DELETE') {
+          return {
+            action: 'DeleteCluster',
+            resource: clusterArn(name),
+            params: { name },
+            run: async () => ok(200, { cluster: clusterJson(await eks.deleteCluster(name)) }),
+          }
+        }
       }
     }
     throw new LanyardError(
       'request.unknown_action',
       `no EKS operation for ${req.method} ${req.path.slice(0, 128)}`,
+    )
+  }
+
+  async function dispatch(req: RestRequest): Promise<RestReply> {
+    const auth = parseSigV4Auth(req.sigRequest)
+    if (!auth) throw new LanyardError('signature.missing', 'Missing Authentication Token')
+    const caller = await req.authenticate(req.sigRequest, auth)
+    const call = resolve(req)
+    const ctx = req.context(caller)
+    if (!options.guard) return call.run()
+    return options.guard.run(
+      {
+        service: 'eks',
+        action: call.action,
+        resource: call.resource,
+        ctx,
+        requestParameters: call.params,
+      },
+      call.run,
     )
   }
 

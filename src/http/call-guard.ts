@@ -1,0 +1,112 @@
+import type { AuditWriter } from '../audit/writer.js'
+import { AccessDeniedError, type Authorizer } from '../authz/authorizer.js'
+import type { OperationContext } from '../call-context.js'
+import { type Decision, explainDecision } from '../policy/index.js'
+import { toAwsError, type WireProtocol } from './aws-errors.js'
+import { buildEvent, callerIdentity } from './sts/cloudtrail.js'
+
+const EVENT_SOURCES: Record<string, string> = {
+  iam: 'iam.amazonaws.com',
+  eks: 'eks.amazonaws.com',
+  cloudformation: 'cloudformation.amazonaws.com',
+}
+
+/** Read-only calls by name (CloudTrail's `readOnly`). */
+const isReadOnly = (action: string) => /^(Get|List|Describe|Simulate)/.test(action)
+
+export interface GuardedCall {
+  /** `iam`, `eks`, … (the SigV4 signing name). */
+  service: WireProtocol
+  /** Operation name, e.g. `DescribeCluster`. */
+  action: string
+  /** Resource ARN the action is authorized on (`*` when none). */
+  resource: string
+  ctx: OperationContext
+  requestParameters: Record<string, unknown>
+}
+
+/**
+ * Authorizes every signed call with the caller's policies, and records every call — allowed or
+ * denied, succeeded or failed — as one CloudTrail event before the answer goes out.
+ */
+export function createCallGuard(deps: {
+  authorizer: Authorizer
+  audit: AuditWriter
+  accountId: string
+  /** Development only: append the reason to access-denied messages. */
+  explainDenials?: boolean
+}) {
+  const record = async (
+    call: GuardedCall,
+    outcome: { error?: unknown; decision?: Decision; response?: Record<string, unknown> },
+  ) => {
+    const caller = call.ctx.caller
+    if (!caller) return
+    const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, call.service)
+    const s = caller.session
+    await deps.audit.record(
+      buildEvent({
+        ctx: call.ctx,
+        accountId: deps.accountId,
+        eventSource: EVENT_SOURCES[call.service] ?? `${call.service}.amazonaws.com`,
+        eventName: call.action,
+        userIdentity: callerIdentity(caller),
+        readOnly: isReadOnly(call.action),
+        requestParameters: call.requestParameters,
+        responseElements: outcome.response ?? null,
+        ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
+        ...(call.resource !== '*'
+          ? { resources: [{ type: resourceType(call.resource), ARN: call.resource }] }
+          : {}),
+        lanyard: {
+          ...(outcome.decision ? { decision: outcome.decision } : {}),
+          attribution: { ...(s?.attribution ?? {}), sessionAccessKeyId: caller.accessKeyId },
+        },
+      }),
+    )
+  }
+
+  return {
+    /**
+     * Runs `fn` if the caller may; either way the call is recorded. Root is allowed everything
+     * without an evaluation, as in AWS.
+     */
+    async run<T>(call: GuardedCall, fn: () => Promise<T>): Promise<T> {
+      const caller = call.ctx.caller
+      let decision: Decision | undefined
+      try {
+        if (caller && caller.kind !== 'root') {
+          decision = await deps.authorizer.authorize(
+            caller,
+            `${call.service}:${call.action}`,
+            call.resource,
+            call.ctx,
+          )
+        }
+        const result = await fn()
+        await record(call, { ...(decision ? { decision } : {}) })
+        return result
+      } catch (error) {
+        const d = error instanceof AccessDeniedError ? error.decision : decision
+        await record(call, { error, ...(d ? { decision: d } : {}) })
+        if (error instanceof AccessDeniedError && deps.explainDenials) {
+          throw new AccessDeniedError(
+            `${error.message} (lanyard: ${explainDecision(error.decision).join('; ')})`,
+            error.decision,
+          )
+        }
+        throw error
+      }
+    },
+  }
+}
+
+export type CallGuard = ReturnType<typeof createCallGuard>
+
+function resourceType(arn: string): string {
+  if (arn.includes(':role/')) return 'AWS::IAM::Role'
+  if (arn.includes(':policy/')) return 'AWS::IAM::ManagedPolicy'
+  if (arn.includes(':oidc-provider/')) return 'AWS::IAM::OIDCProvider'
+  if (arn.includes(':cluster/')) return 'AWS::EKS::Cluster'
+  return 'AWS::Unknown'
+}
