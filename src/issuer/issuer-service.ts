@@ -61,7 +61,10 @@ export function createIssuerService(deps: IssuerDeps) {
   // entry lives a few seconds so other replicas' key changes are seen; the same array instance is
   // returned while unchanged, which lets the verifier skip re-importing.
   const LOCAL_TTL_MS = 5000
-  const local = new Map<string, { at: number; cluster: string; keys: readonly PublicSigningJwk[] }>()
+  const local = new Map<
+    string,
+    { at: number; cluster: string; keys: readonly PublicSigningJwk[] }
+  >()
   const localEntry = async (issuer: string) => {
     const prefix = `${deps.issuerBaseUrl()}/id/`
     if (!issuer.startsWith(prefix)) return undefined
@@ -75,7 +78,9 @@ export function createIssuerService(deps: IssuerDeps) {
       local.delete(id)
       return undefined
     }
-    const keys = (await keysOf(await deps.store.signingKeys.listForCluster(c.name))).map((k) => k.publicJwk)
+    const keys = (await keysOf(await deps.store.signingKeys.listForCluster(c.name))).map(
+      (k) => k.publicJwk,
+    )
     const same = hit && hit.cluster === c.name && JSON.stringify(hit.keys) === JSON.stringify(keys)
     const entry = { at: now, cluster: c.name, keys: same ? hit.keys : keys }
     local.set(id, entry)
