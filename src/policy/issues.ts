@@ -40,6 +40,7 @@ export const POLICY_ISSUE_CODES = [
   'condition.invalid_key',
   'condition.duplicate_key',
   'condition.invalid_value',
+  'condition.subject_required',
 ] as const
 
 /** One of {@link POLICY_ISSUE_CODES}. */

@@ -14,6 +14,8 @@ const trustStmt = {
   Action: 'sts:AssumeRoleWithWebIdentity',
 }
 const idStmt = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }
+const GH_HOST = 'token.actions.githubusercontent.com'
+const GH = `arn:aws:iam::111122223333:oidc-provider/${GH_HOST}`
 
 const doc = (statement: unknown, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ Version: V, Statement: statement, ...extra })
@@ -23,6 +25,7 @@ interface Case {
   text: string
   kind?: PolicyKind
   maxLength?: number
+  oidcSubjectRequired?: string[]
   code: string
   path: string
   message?: string
@@ -395,6 +398,25 @@ const cases: Case[] = [
     path: 'Statement[0].Condition.StringEquals.aws:username',
     doc: 'reference_policies_grammar',
   },
+  {
+    name: 'GitHub trust policy without a sub restriction',
+    text: doc([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: GH },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: {
+          StringEquals: { [`${GH_HOST}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${GH_HOST}:sub`]: '*' },
+        },
+      },
+    ]),
+    kind: 'trust',
+    oidcSubjectRequired: [GH_HOST],
+    code: 'condition.subject_required',
+    path: 'Statement[0].Condition',
+    doc: 'IAM-18: AWS rejects GitHub trust policies without a non-* sub condition (opt-in)',
+  },
 ]
 
 describe('parsePolicy issues', () => {
@@ -402,6 +424,9 @@ describe('parsePolicy issues', () => {
     const options = {
       ...(c.kind === undefined ? {} : { kind: c.kind }),
       ...(c.maxLength === undefined ? {} : { maxLength: c.maxLength }),
+      ...(c.oidcSubjectRequired === undefined
+        ? {}
+        : { oidcSubjectRequired: c.oidcSubjectRequired }),
     }
     const r = parsePolicy(c.text, options)
     expect(r.ok).toBe(false)
@@ -560,6 +585,60 @@ describe('parsePolicy accepts what IAM accepts', () => {
     const spaced = JSON.stringify({ Statement: idStmt }, null, 8)
     const len = JSON.stringify({ Statement: idStmt }).length
     expect(parsePolicy(spaced, { maxLength: len }).ok).toBe(true)
+  })
+})
+
+describe('IAM-18 subject restriction (opt-in)', () => {
+  const ghTrust = (condition: unknown): string =>
+    doc([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: GH },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: condition,
+      },
+    ])
+  const check = (text: string, hosts: string[] | null = [GH_HOST]) =>
+    parsePolicy(
+      text,
+      hosts === null ? { kind: 'trust' } : { kind: 'trust', oidcSubjectRequired: hosts },
+    )
+
+  it.each([
+    [
+      'a pinned sub',
+      { StringEquals: { [`${GH_HOST}:sub`]: 'repo:o/r:ref:refs/heads/main' } },
+      true,
+    ],
+    ['a repo-wide sub', { StringLike: { [`${GH_HOST}:sub`]: 'repo:o/r:*' } }, true],
+    [
+      'a job_workflow_ref pin',
+      {
+        StringEquals: {
+          [`${GH_HOST}:job_workflow_ref`]: 'o/r/.github/workflows/d.yml@refs/heads/main',
+        },
+      },
+      true,
+    ],
+    [
+      'only the first value is checked',
+      { StringLike: { [`${GH_HOST}:sub`]: ['repo:o/r:*', '*'] } },
+      true,
+    ],
+    ['sub = *', { StringLike: { [`${GH_HOST}:sub`]: '*' } }, false],
+    [
+      'a negated sub condition',
+      { StringNotEquals: { [`${GH_HOST}:sub`]: 'repo:o/evil:*' } },
+      false,
+    ],
+    ['no condition', undefined, false],
+  ])('%s -> ok=%s', (_name, condition, ok) => {
+    expect(check(ghTrust(condition)).ok).toBe(ok)
+  })
+
+  it('is off unless asked for, and only for the listed hosts', () => {
+    expect(check(ghTrust(undefined), null).ok).toBe(true)
+    expect(check(ghTrust(undefined), ['gitlab.com']).ok).toBe(true)
   })
 })
 

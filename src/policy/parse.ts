@@ -16,6 +16,11 @@ export interface ParseOptions {
   readonly maxLength?: number
   /** Label reported in decisions; defaults to the kind, or `policy`. */
   readonly label?: string
+  /**
+   * Trust policies only: OIDC provider hosts whose statements must restrict `sub` (IAM-18),
+   * e.g. `['token.actions.githubusercontent.com']` to behave like AWS for GitHub Actions.
+   */
+  readonly oidcSubjectRequired?: readonly string[]
 }
 
 /** Outcome of {@link parsePolicy}: a compiled policy, or every issue found. */
@@ -41,7 +46,16 @@ export function parsePolicy(text: string, options: ParseOptions = {}): ParseResu
       issue('policy.too_large', '', `Cannot exceed quota for ${quotaName(options.kind)}: ${max}`),
     )
   }
-  if (scanned.value !== undefined) issues.push(...validateDocument(scanned.value, options.kind))
+  if (scanned.value !== undefined)
+    issues.push(
+      ...validateDocument(
+        scanned.value,
+        options.kind,
+        options.oidcSubjectRequired === undefined
+          ? {}
+          : { oidcSubjectRequired: options.oidcSubjectRequired },
+      ),
+    )
   if (issues.length > 0 || scanned.value === undefined) return { ok: false, issues }
   // INVARIANT: validateDocument found nothing, so the value has the PolicyDocument shape.
   const document = scanned.value as PolicyDocument

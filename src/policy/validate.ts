@@ -2,6 +2,7 @@ import { childPath, issue, SYNTAX_ERRORS } from './issues.js'
 import type { PolicyIssue, PolicyKind } from './types.js'
 import { validateCondition } from './validate-condition.js'
 import { validatePrincipal } from './validate-principal.js'
+import { validateSubjectRestriction } from './validate-trust.js'
 
 /**
  * The policy grammar (reference_policies_grammar) plus the per-kind rules IAM enforces when a
@@ -234,11 +235,24 @@ function validateStatement(
     issues.push(...validateCondition(stmt.Condition, childPath(path, 'Condition')))
 }
 
+/** Extra, opt-in checks of {@link validateDocument}. */
+export interface ValidateOptions {
+  /**
+   * OIDC provider hosts (e.g. `token.actions.githubusercontent.com`) whose trust statements must
+   * restrict the subject (IAM-18, AWS-compatible; trust policies only).
+   */
+  readonly oidcSubjectRequired?: readonly string[]
+}
+
 /**
  * Validates a JSON value as a policy document of the given kind (no kind: grammar only).
  * Returns every issue found; an empty list means the document is valid.
  */
-export function validateDocument(value: unknown, kind?: PolicyKind): PolicyIssue[] {
+export function validateDocument(
+  value: unknown,
+  kind?: PolicyKind,
+  options: ValidateOptions = {},
+): PolicyIssue[] {
   const issues: PolicyIssue[] = []
   if (!isPlainObject(value)) {
     issues.push(issue('policy.not_object', '', SYNTAX_ERRORS))
@@ -278,6 +292,11 @@ export function validateDocument(value: unknown, kind?: PolicyKind): PolicyIssue
     validateStatement(statements, 'Statement', kind, issues)
   } else {
     issues.push(issue('statement.invalid', 'Statement', SYNTAX_ERRORS))
+  }
+
+  const hosts = options.oidcSubjectRequired
+  if (kind === 'trust' && hosts !== undefined && hosts.length > 0) {
+    issues.push(...validateSubjectRestriction(statements, hosts))
   }
 
   // "Statement IDs (SID) in a single policy must be unique." (IAM policies)
