@@ -9,7 +9,17 @@ export interface ModelRule {
   readonly patternText?: string
   /** Never echo the value in a message (policy documents). */
   readonly sensitive?: boolean
+  /**
+   * IAM's own message when the value breaks `pattern` (but not the length bounds). IAM answers
+   * these instead of the generic constraint text, e.g. "The specified value for roleName is
+   * invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-".
+   */
+  readonly patternMessage?: string
 }
+
+const NAME_CHARS = 'It must contain only alphanumeric characters and/or the following: +=,.@_-'
+const PATH_MESSAGE =
+  'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.'
 
 /**
  * The IAM model's string shapes (botocore `data/iam/2010-05-08/service-2.json`), shared by the
@@ -17,9 +27,29 @@ export interface ModelRule {
  * callers that are not the wire, e.g. the stack engine or the CLI).
  */
 export const IAM_RULES = {
-  roleName: { min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' },
-  policyName: { min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+' },
+  roleName: {
+    min: 1,
+    max: 64,
+    pattern: /^[\w+=,.@-]+$/,
+    patternText: '[\\w+=,.@-]+',
+    patternMessage: `The specified value for roleName is invalid. ${NAME_CHARS}`,
+  },
+  policyName: {
+    min: 1,
+    max: 128,
+    pattern: /^[\w+=,.@-]+$/,
+    patternText: '[\\w+=,.@-]+',
+    patternMessage: `The specified value for policyName is invalid. ${NAME_CHARS}`,
+  },
   path: {
+    min: 1,
+    max: 512,
+    pattern: /^(?:\/|\/[\x21-\x7e]+\/)$/,
+    patternText: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)',
+    patternMessage: PATH_MESSAGE,
+  },
+  /** ListEntitiesForPolicy's PathPrefix: the path shape, reported with the model's words. */
+  entityPathPrefix: {
     min: 1,
     max: 512,
     pattern: /^(?:\/|\/[\x21-\x7e]+\/)$/,
@@ -79,6 +109,19 @@ export const IAM_INT_RULES = {
   maxItems: { min: 1, max: 1000 },
 } as const
 
+/**
+ * The model checks of `rule` that come before IAM's own message: all of them, or only the
+ * length bounds when IAM has its own message for the pattern.
+ */
+export function lengthOnly(rule: ModelRule): ModelRule {
+  if (rule.patternMessage === undefined) return rule
+  return {
+    ...(rule.min !== undefined && { min: rule.min }),
+    ...(rule.max !== undefined && { max: rule.max }),
+    ...(rule.sensitive === true && { sensitive: true }),
+  }
+}
+
 /** The violated constraint of `value`, in AWS's words ("must have length …"), or undefined. */
 export function violation(value: string, rule: ModelRule): string | undefined {
   const length = [...value].length
@@ -103,12 +146,23 @@ export function assertModel(
   checks: readonly [member: string, value: string | undefined, rule: ModelRule][],
 ): void {
   const problems: string[] = []
+  let iamMessage: string | undefined
   for (const [member, value, rule] of checks) {
     if (value === undefined) continue
-    const broken = violation(value, rule)
-    if (broken === undefined) continue
+    const generic = rule.patternMessage === undefined ? rule : lengthOnly(rule)
+    const broken = violation(value, generic)
+    if (broken === undefined) {
+      if (rule.patternMessage !== undefined && rule.pattern && !rule.pattern.test(value)) {
+        iamMessage ??= rule.patternMessage
+      }
+      continue
+    }
     const shown = rule.sensitive ? 'Value' : `Value '${value.slice(0, 256)}'`
     problems.push(`${shown} at '${member}' failed to satisfy constraint: Member ${broken}`)
+  }
+  // The model's constraints are checked first; IAM's own name and path rules after them.
+  if (problems.length === 0 && iamMessage !== undefined) {
+    throw new LanyardError('request.validation', iamMessage)
   }
   if (problems.length === 0) return
   const n = problems.length

@@ -11,7 +11,7 @@
 export type { IamConfig, IamLimits } from './config.js'
 export { DEFAULT_IAM_CONFIG, DEFAULT_IAM_LIMITS } from './config.js'
 export type { ModelRule } from './constraints.js'
-export { IAM_INT_RULES, IAM_RULES } from './constraints.js'
+export { assertModel, IAM_INT_RULES, IAM_RULES, lengthOnly } from './constraints.js'
 export type { IamDeps } from './context.js'
 export type { IamIdPrefix } from './ids.js'
 export { newIamId } from './ids.js'

@@ -366,7 +366,7 @@ export function createManagedPolicyOps(
     async listEntitiesForPolicy(input: ListEntitiesForPolicyInput): Promise<PolicyEntities> {
       assertPolicyArn('policyArn', input.policyArn)
       maxItemsOf(input)
-      assertModel([['pathPrefix', input.pathPrefix, IAM_RULES.path]])
+      assertModel([['pathPrefix', input.pathPrefix, IAM_RULES.entityPathPrefix]])
       await loadPolicy(store, input.policyArn)
       if (input.entityFilter !== undefined && input.entityFilter !== 'Role') {
         return { roles: [], isTruncated: false }

@@ -135,12 +135,20 @@ describe('roles', () => {
       input: { roleName: 'a b', assumeRolePolicyDocument: TRUST },
       code: 'request.validation',
       message:
-        "1 validation error detected: Value 'a b' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+        'The specified value for roleName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    },
+    {
+      name: 'role name too long (model length first)',
+      input: { roleName: 'a'.repeat(65), assumeRolePolicyDocument: TRUST },
+      code: 'request.validation',
+      message: `1 validation error detected: Value '${'a'.repeat(65)}' at 'roleName' failed to satisfy constraint: Member must have length less than or equal to 64`,
     },
     {
       name: 'bad path',
       input: { roleName: 'r', path: 'noslash', assumeRolePolicyDocument: TRUST },
       code: 'request.validation',
+      message:
+        'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
     },
     {
       name: 'session duration too short',

@@ -331,11 +331,35 @@ describe('IAM awsQuery service', () => {
         "2 validation errors detected: Value null at 'roleName' failed to satisfy constraint: Member must not be null; Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
     },
     {
-      name: 'role name pattern and session duration range',
+      name: 'model constraints come before IAM name rules',
       action: 'CreateRole',
       params: { RoleName: 'a b', AssumeRolePolicyDocument: TRUST, MaxSessionDuration: '100' },
       message:
-        "2 validation errors detected: Value 'a b' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+; Value '100' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+        "1 validation error detected: Value '100' at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+    },
+    {
+      name: 'role name characters (IAM message)',
+      action: 'AttachRolePolicy',
+      params: {
+        RoleName: 'arn:aws:iam::123456789012:role/x',
+        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/p`,
+      },
+      message:
+        'The specified value for roleName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    },
+    {
+      name: 'policy name characters (IAM message)',
+      action: 'DeleteRolePolicy',
+      params: { RoleName: 'r', PolicyName: 'arn:aws:iam::aws:policy/AmazonVPCFullAccess' },
+      message:
+        'The specified value for policyName is invalid. It must contain only alphanumeric characters and/or the following: +=,.@_-',
+    },
+    {
+      name: 'role path (IAM message)',
+      action: 'CreateRole',
+      params: { RoleName: 'r', Path: 'bad', AssumeRolePolicyDocument: TRUST },
+      message:
+        'The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.',
     },
     {
       name: 'tag without a key',

@@ -202,7 +202,7 @@ export function policyOperations(iam: IamService): Record<string, QueryOperation
         const enums = new EnumReader(input)
         const arn = policyArn(input)
         const entityFilter = enums.read('EntityFilter', ENTITY_TYPES)
-        const pathPrefix = input.string('PathPrefix', IAM_RULES.path)
+        const pathPrefix = input.string('PathPrefix', IAM_RULES.entityPathPrefix)
         const policyUsageFilter = enums.read('PolicyUsageFilter', USAGES)
         const page = readPage(input)
         enums.done()

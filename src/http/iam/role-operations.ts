@@ -1,7 +1,7 @@
 import { IAM_INT_RULES, IAM_RULES, type IamService } from '../../iam/index.js'
 import type { QueryOperation } from '../operation.js'
 import type { QueryInput } from '../query-input.js'
-import { readPage, readTagKeys, readTags, required, requireList } from './wire-input.js'
+import { optional, readPage, readTagKeys, readTags, required, requireList } from './wire-input.js'
 import { pageXml, roleXml, tagsXml } from './wire-shapes.js'
 
 const roleName = (input: QueryInput) => input.string('RoleName', required(IAM_RULES.roleName))
@@ -16,7 +16,7 @@ export function roleOperations(iam: IamService): Record<string, QueryOperation> 
           'AssumeRolePolicyDocument',
           required(IAM_RULES.policyDocument),
         )
-        const path = input.string('Path', IAM_RULES.path)
+        const path = input.string('Path', optional(IAM_RULES.path))
         const description = input.string('Description', IAM_RULES.roleDescription)
         const maxSessionDuration = input.int('MaxSessionDuration', IAM_INT_RULES.maxSessionDuration)
         const permissionsBoundary = input.string('PermissionsBoundary', IAM_RULES.arn)

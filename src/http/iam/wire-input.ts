@@ -1,10 +1,17 @@
 import { isLanyardError, LanyardError } from '../../errors.js'
-import { IAM_INT_RULES, IAM_RULES, type ModelRule, type Tag } from '../../iam/index.js'
+import { IAM_INT_RULES, IAM_RULES, lengthOnly, type ModelRule, type Tag } from '../../iam/index.js'
 import { QueryInput, type StringRule } from '../query-input.js'
 
-/** A model rule for a required member. */
+/**
+ * The checks QueryInput makes for a member: the model's, except the patterns IAM reports with
+ * its own message ("The specified value for roleName is invalid. …"); the service checks those
+ * once the model's constraints hold, as IAM does.
+ */
+export const optional = (rule: ModelRule): StringRule => lengthOnly(rule)
+
+/** {@link optional} for a required member. */
 export const required = (rule: ModelRule): StringRule & { required: true } => ({
-  ...rule,
+  ...lengthOnly(rule),
   required: true,
 })
 
