@@ -6,6 +6,7 @@ import { loadConfig, processEnv } from '../config/config.js'
 import { LanyardError } from '../errors.js'
 import { startServer } from '../main.js'
 import { associateIamOidcProvider } from './associate-provider.js'
+import { auditLines, explainRequest } from './audit-command.js'
 import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
 import { sdkClients } from './sdk-clients.js'
@@ -142,6 +143,32 @@ utils
   .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
   .action(async (o: { cluster: string; approve: boolean; dataDir?: string }) => {
     await associateIamOidcProvider({ ...o, print: (l) => console.log(l) })
+  })
+
+program
+  .command('audit')
+  .description("the audit trail, newest first (CloudTrail records with Lanyard's join keys)")
+  .option('--since <when>', 'an ISO instant, or a duration back from now: 15m, 2h, 7d')
+  .option('--event <name>', 'only this event, e.g. AssumeRoleWithWebIdentity')
+  .option('--principal <arn>', 'only this principal (session, root or provider ARN)')
+  .option('--request-id <id>', 'only this request')
+  .option('--limit <n>', 'at most this many records (default 100)', int)
+  .addOption(
+    new Option('--output <format>', 'table or json (one CloudTrail record per line)')
+      .choices(['table', 'json'])
+      .default('table'),
+  )
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: Parameters<typeof auditLines>[0]) => {
+    for (const line of await auditLines(o)) console.log(line)
+  })
+
+program
+  .command('explain <request-id>')
+  .description('why a request was allowed or denied, in plain words')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (requestId: string, o: { dataDir?: string }) => {
+    for (const line of await explainRequest(requestId, o.dataDir)) console.log(line)
   })
 
 program.parseAsync(process.argv).catch((err: unknown) => {
