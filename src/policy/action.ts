@@ -25,6 +25,7 @@ let lastLower = ''
 
 /** Lower-cases a request action, remembering the last one (requests repeat their action). */
 export function lowerAction(action: string): string {
+  if (typeof action !== 'string') return ''
   if (action !== lastAction) {
     lastAction = action
     lastLower = action.toLowerCase()

@@ -731,3 +731,13 @@ describe('decision values', () => {
     expect(d.decision).toBe('implicitDeny')
   })
 })
+
+describe('untyped callers', () => {
+  it('does not throw on a missing action or resource', () => {
+    const p = policy('identity', { Effect: 'Allow', Action: '*', Resource: '*' })
+    const req = { context: createRequestContext({}) } as unknown as AuthzRequest
+    expect(evaluatePolicies(req, { identity: [p] }).decision).toBe('allowed')
+    const q = policy('identity', allowGet)
+    expect(evaluatePolicies(req, { identity: [q] }).decision).toBe('implicitDeny')
+  })
+})

@@ -26,7 +26,9 @@ export class RequestState {
   }
 
   get resource(): SplitArn {
-    this.#resource ??= splitArn(this.request.resource)
+    // Callers without types may pass anything; a non-string resource matches only `*`.
+    const r = this.request.resource
+    this.#resource ??= splitArn(typeof r === 'string' ? r : '')
     return this.#resource
   }
 
