@@ -15,6 +15,7 @@ export { ALLOWED_ALGORITHMS, type TokenAlgorithm } from './algorithms.js'
 export type { KubernetesIdentity, SessionTag, SessionTagsClaim } from './identity-claims.js'
 export { buildKeySet, type KeySet, type KeySetOptions, type SkippedKey } from './key-set.js'
 export { TOKEN_MESSAGES } from './messages.js'
+export { createGuardedLookup, createPinnedFetch, type PinnedFetchOptions } from './pinned-fetch.js'
 export type {
   TokenVerifier,
   TokenVerifierOptions,
