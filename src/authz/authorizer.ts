@@ -17,6 +17,13 @@ const ROOT_POLICY = compilePolicy(
   { kind: 'identity', label: 'root' },
 )
 
+/** A policy that allows nothing (`NotAction: *` matches no action), for policies that are gone. */
+const allowNothing = (label: string) =>
+  compilePolicy(
+    { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: '*', Resource: '*' }] },
+    { kind: 'identity', label },
+  )
+
 export interface AuthorizerDeps {
   store: Store
   policies: PolicyCache
@@ -91,7 +98,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       const doc = await defaultVersion(role.permissionsBoundaryArn)
       set.boundary =
         doc === undefined
-          ? compilePolicy({ Statement: [] as never }, { label: 'boundary:missing' })
+          ? allowNothing('boundary:missing')
           : deps.policies.get(doc, 'boundary', `boundary:${role.permissionsBoundaryArn}`)
     }
     const sessionPolicies: CompiledPolicy[] = []
@@ -102,10 +109,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       // A session policy that no longer exists allows nothing, so the session keeps no rights it had through it.
       sessionPolicies.push(
         doc === undefined
-          ? compilePolicy(
-              { Version: '2012-10-17', Statement: [] as never },
-              { label: `session:${arn}` },
-            )
+          ? allowNothing(`session:${arn}`)
           : deps.policies.get(doc, 'session', `session:${arn}`),
       )
     }
