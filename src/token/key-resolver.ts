@@ -5,15 +5,39 @@ import { TOKEN_MESSAGES, tokenError } from './messages.js'
 import type { RemoteKeyStore } from './remote-key-store.js'
 import type { TrustedProvider, VerifyTokenDeps } from './types.js'
 
-interface LocalEntry {
-  ref: readonly JWK[]
-  fingerprint: string
+interface Built {
   keys: Promise<KeySet>
+  /** Set once `keys` resolved, so later tokens skip the promise. */
+  ready: KeySet | undefined
 }
 
-interface UploadedEntry {
+interface LocalEntry extends Built {
+  ref: readonly JWK[]
+  fingerprint: string
+}
+
+interface UploadedEntry extends Built {
   text: string
-  keys: Promise<KeySet>
+}
+
+function build(jwks: unknown, maxKeys: number): Built {
+  const built: Built = { keys: buildKeySet(jwks, { maxKeys }), ready: undefined }
+  built.keys.then(
+    (keys) => {
+      built.ready = keys
+    },
+    () => undefined,
+  )
+  return built
+}
+
+async function settled(built: Built): Promise<KeySet> {
+  if (built.ready !== undefined) return built.ready
+  try {
+    return await built.keys
+  } catch (err) {
+    throw noKey(err)
+  }
 }
 
 const noKey = (cause?: unknown) =>
@@ -63,32 +87,33 @@ export class KeyResolver {
 
   async resolve(jws: CompactJws, issuer: string, provider: TrustedProvider): Promise<KeySetEntry> {
     const local = await this.#deps.localKeys(issuer)
-    if (local !== undefined)
-      return chosen((await this.#localSet(issuer, local)).select(jws.spec, jws.kid))
+    if (local !== undefined) {
+      const built = this.#localSet(issuer, local)
+      return chosen((built.ready ?? (await settled(built))).select(jws.spec, jws.kid))
+    }
     if (provider.jwks !== undefined) {
-      return chosen((await this.#uploadedSet(provider)).select(jws.spec, jws.kid))
+      const built = this.#uploadedSet(provider, provider.jwks)
+      return chosen((built.ready ?? (await settled(built))).select(jws.spec, jws.kid))
     }
     return this.#remoteKey(jws, issuer)
   }
 
-  async #localSet(issuer: string, keys: readonly JWK[]): Promise<KeySet> {
+  #localSet(issuer: string, keys: readonly JWK[]): Built {
     let entry = this.#local.get(issuer)
     if (entry === undefined || entry.ref !== keys) {
       const fingerprint = JSON.stringify(keys)
       if (entry?.fingerprint === fingerprint) {
         entry.ref = keys
       } else {
-        entry = { ref: keys, fingerprint, keys: buildKeySet({ keys }, { maxKeys: this.#maxKeys }) }
+        // The entry is the built object itself, so `ready` lands on it.
+        entry = Object.assign(build({ keys }, this.#maxKeys), { ref: keys, fingerprint })
         remember(this.#local, issuer, entry, this.#maxEntries)
       }
     }
-    return entry.keys.catch((err: unknown) => {
-      throw noKey(err)
-    })
+    return entry
   }
 
-  async #uploadedSet(provider: TrustedProvider): Promise<KeySet> {
-    const text = provider.jwks as string
+  #uploadedSet(provider: TrustedProvider, text: string): Built {
     let entry = this.#uploaded.get(provider.arn)
     if (entry?.text !== text) {
       let parsed: unknown
@@ -97,12 +122,10 @@ export class KeyResolver {
       } catch (err) {
         throw noKey(err)
       }
-      entry = { text, keys: buildKeySet(parsed, { maxKeys: this.#maxKeys }) }
+      entry = Object.assign(build(parsed, this.#maxKeys), { text })
       remember(this.#uploaded, provider.arn, entry, this.#maxEntries)
     }
-    return entry.keys.catch((err: unknown) => {
-      throw noKey(err)
-    })
+    return entry
   }
 
   async #remoteKey(jws: CompactJws, issuer: string): Promise<KeySetEntry> {

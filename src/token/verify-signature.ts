@@ -8,6 +8,9 @@ export interface SignatureKey {
   readonly signatureBytes: number
 }
 
+const rsaOptions = new WeakMap<KeyObject, { key: KeyObject; padding: number }>()
+const ecOptions = new WeakMap<KeyObject, { key: KeyObject; dsaEncoding: 'ieee-p1363' }>()
+
 /**
  * Verifies a JWS signature (RFC 7518 §3.3 RSASSA-PKCS1-v1_5, §3.4 ECDSA) with `node:crypto`'s
  * one-shot `verify`. jose v6 verifies through WebCrypto only, whose asynchronous job per call
@@ -25,14 +28,19 @@ export function verifySignature(
   if (signature.length !== key.signatureBytes) return false
   try {
     if (spec.kty === 'EC') {
-      return verify(spec.hash, data, { key: key.key, dsaEncoding: 'ieee-p1363' }, signature)
+      let options = ecOptions.get(key.key)
+      if (options === undefined) {
+        options = { key: key.key, dsaEncoding: 'ieee-p1363' }
+        ecOptions.set(key.key, options)
+      }
+      return verify(spec.hash, data, options, signature)
     }
-    return verify(
-      spec.hash,
-      data,
-      { key: key.key, padding: constants.RSA_PKCS1_PADDING },
-      signature,
-    )
+    let options = rsaOptions.get(key.key)
+    if (options === undefined) {
+      options = { key: key.key, padding: constants.RSA_PKCS1_PADDING }
+      rsaOptions.set(key.key, options)
+    }
+    return verify(spec.hash, data, options, signature)
   } catch {
     return false
   }
