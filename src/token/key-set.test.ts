@@ -62,25 +62,30 @@ describe('buildKeySet: members', () => {
     { name: 'P-256 point declared P-384', jwk: () => ({ ...p256, crv: 'P-384' }), usable: false },
     { name: 'EC point off the curve', jwk: () => ({ ...p256, y: p256.x }), usable: false },
     { name: 'non-string kid (JWT-03)', jwk: () => ({ ...rsa, kid: 123 }), usable: false },
+    {
+      name: 'no kid member (STS needs "kid": "")',
+      jwk: () => ({ ...rsa, kid: undefined }),
+      usable: false,
+    },
     { name: 'RSA without e', jwk: () => ({ kty: 'RSA', n: rsa.n }), usable: false },
     { name: 'garbage modulus', jwk: () => ({ kty: 'RSA', n: '!!', e: 'AQAB' }), usable: false },
   ]
   it.each(cases)('$name', async ({ jwk, usable }) => {
-    const set = await buildKeySet({ keys: [jwk()] })
+    const set = await buildKeySet({ keys: [{ kid: 'k', ...jwk() }] })
     expect(set.size).toBe(usable ? 1 : 0)
     expect(set.skipped.length).toBe(usable ? 0 : 1)
   })
 
   it('refuses RSA keys shorter than 2048 bits (JWT-18)', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 })
-    const set = await buildKeySet({ keys: [publicKey.export({ format: 'jwk' })] })
+    const set = await buildKeySet({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k' }] })
     expect(set.size).toBe(0)
     expect(set.skipped[0]?.reason).toMatch(/2048/)
   })
 
   it('accepts e = 3 but not an even or unit exponent', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 })
-    const jwk = publicKey.export({ format: 'jwk' })
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k' }
     expect((await buildKeySet({ keys: [jwk] })).size).toBe(1)
     expect((await buildKeySet({ keys: [{ ...jwk, e: 'AQ' }] })).size).toBe(0)
   })
@@ -133,7 +138,7 @@ describe('KeySet.select', () => {
     }
   })
 
-  it('matches a kid-less token only to a key with an empty or absent kid', async () => {
+  it('matches a kid-less token only to a key whose kid is "" (as STS does)', async () => {
     const withKid = await buildKeySet({ keys: [{ ...rsa, kid: 'k' }] })
     expect(withKid.select(spec('RS256'), undefined)).toBe('none')
     const emptyKid = await buildKeySet({
@@ -142,10 +147,11 @@ describe('KeySet.select', () => {
         { ...rsa, kid: '' },
       ],
     })
-    expect(emptyKid.select(spec('RS256'), undefined)).not.toBe('none')
+    expect(emptyKid.select(spec('RS256'), undefined)).toMatchObject({ kid: '' })
+    expect(emptyKid.select(spec('RS256'), '')).toMatchObject({ kid: '' })
     const noKid = await buildKeySet({ keys: [{ ...rsa }] })
-    expect(noKid.select(spec('RS256'), undefined)).not.toBe('none')
-    expect(noKid.select(spec('RS256'), 'k')).toBe('none')
+    expect(noKid.size).toBe(0)
+    expect(noKid.skipped[0]?.reason).toMatch(/kid/)
   })
 
   it('reports duplicate kids of one key type as ambiguous (JWT-16)', async () => {

@@ -11,7 +11,7 @@ import type { SignatureKey } from './verify-signature.js'
 
 /** A usable public key of a JWK Set, imported once. */
 export interface KeySetEntry extends SignatureKey {
-  readonly kid: string | undefined
+  readonly kid: string
   readonly kty: 'RSA' | 'EC'
   readonly crv: 'P-256' | 'P-384' | 'P-521' | undefined
   /** The JWK's own `alg`, which then restricts it to that one algorithm (RFC 7517 §4.4). */
@@ -55,10 +55,9 @@ export class KeySet {
   constructor(entries: readonly KeySetEntry[], skipped: readonly SkippedKey[]) {
     const byKid = new Map<string, KeySetEntry[]>()
     for (const entry of entries) {
-      const id = entry.kid ?? ''
-      const list = byKid.get(id)
+      const list = byKid.get(entry.kid)
       if (list) list.push(entry)
-      else byKid.set(id, [entry])
+      else byKid.set(entry.kid, [entry])
     }
     this.#byKid = byKid
     this.size = entries.length
@@ -67,10 +66,10 @@ export class KeySet {
 
   /**
    * The key for a token's `alg` and `kid`. `kid` is compared as an exact string (RFC 7515
-   * §4.1.4); a token without `kid` is matched only against keys whose `kid` is `""` or absent,
-   * which is what STS does for kid-less (pre-1.16 Kubernetes) tokens
-   * (aws/amazon-eks-pod-identity-webhook#12), never against every key. The key must fit the
-   * algorithm: its `kty`, its curve for ES*, and its own `alg` when it has one (JWT-17).
+   * §4.1.4); a token without `kid` is matched only against keys whose `kid` is `""`, which is
+   * what STS does for kid-less (pre-1.16 Kubernetes) tokens (aws/amazon-eks-pod-identity-webhook
+   * #9, #12), never against every key. The key must fit the algorithm: its `kty`, its curve for
+   * ES*, and its own `alg` when it has one (JWT-17).
    */
   select(spec: AlgorithmSpec, kid: string | undefined): KeySelection {
     const candidates = this.#byKid.get(kid ?? '')
@@ -93,6 +92,10 @@ async function importMember(jwk: Record<string, unknown>): Promise<Imported> {
   const { kty, kid, use, key_ops: keyOps, alg, crv } = jwk
   if (kty !== 'RSA' && kty !== 'EC') return { skip: 'unsupported `kty`' } // RFC 7517 §5
   if (kid !== undefined && typeof kid !== 'string') return { skip: '`kid` is not a string' }
+  // STS "treats the empty string as the kid value" of a kid-less token and does not match a key
+  // that has no `kid` member (aws/amazon-eks-pod-identity-webhook#9, #12): publish `"kid": ""`.
+  if (kid === undefined)
+    return { skip: 'no `kid`: STS matches kid-less tokens to `"kid": ""` only' }
   if (use !== undefined && use !== 'sig') return { skip: '`use` is not `sig`' } // RFC 7517 §4.2
   if (
     keyOps !== undefined &&
@@ -139,7 +142,7 @@ async function importMember(jwk: Record<string, unknown>): Promise<Imported> {
     return { skip: 'invalid key material' }
   }
 
-  const base = { kid: kid as string | undefined, alg: ownAlg, key }
+  const base = { kid, alg: ownAlg, key }
   if (kty === 'RSA') {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0
     const exponent = key.asymmetricKeyDetails?.publicExponent ?? 0n

@@ -11,7 +11,10 @@ export const TOKEN_MESSAGES = {
   untrustedIssuer: (iss: string) => `No OpenIDConnect provider found in your account for ${iss}`,
   /** Observed (aws-actions/configure-aws-credentials#775, awslabs/amazon-eks-irsa-cfn#18). */
   audienceMismatch: 'Incorrect token audience',
-  /** Observed for `aud` (aws/aws-sdk-ruby#2698 via aws-wire.md); other claim names UNCONFIRMED. */
+  /**
+   * Observed for `aud` (aws/aws-sdk-ruby#2698) and `sub` (aws-actions/configure-aws-credentials
+   * #502); for other claim names UNCONFIRMED.
+   */
   missingClaim: (claim: string) => `Missing a required claim: ${claim}`,
   /**
    * Observed, including the double space (raw XML in awslabs/aws-sdk-rust#827; also

@@ -381,6 +381,21 @@ const cases: Case[] = [
   ),
   {
     id: 'JWT-03',
+    name: 'kid-less token and a JWK with kid "" (pre-1.16 Kubernetes, as STS)',
+    setup: (w) => w.local.set(LOCAL, [{ ...K.local.jwk, kid: '' }]),
+    token: () => token({ alg: 'RS256' }, claims(), K.local),
+    code: 'ok',
+    offline: true,
+  },
+  {
+    id: 'JWT-03',
+    name: 'kid-less token never tries keys that have a kid',
+    token: () => token({ alg: 'RS256' }, claims(), K.local),
+    code: 'token.bad_signature',
+    offline: true,
+  },
+  {
+    id: 'JWT-03',
     name: 'kid a number',
     token: () => signed(K.local, {}, LOCAL, { kid: 123 }),
     code: 'token.malformed',

@@ -171,6 +171,7 @@ function jwkOf(group: SigGroup): Record<string, unknown> | undefined {
   const half = point.length / 2
   const crv = group.publicKey.curve === 'secp384r1' ? 'P-384' : 'P-256'
   return {
+    kid: 'none',
     kty: 'EC',
     crv,
     x: point.subarray(0, half).toString('base64url'),
