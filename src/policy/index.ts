@@ -32,6 +32,14 @@ export type { PolicyIssueCode } from './issues.js'
 export { POLICY_ISSUE_CODES } from './issues.js'
 export type { PolicyLimits } from './limits.js'
 export { AWS_POLICY_LIMITS } from './limits.js'
+export type {
+  LintCheckCode,
+  LintCode,
+  LintFinding,
+  LintOptions,
+  LintSeverity,
+} from './lint/index.js'
+export { describeTrustedSubjects, LINT_CHECKS, lintPolicy } from './lint/index.js'
 export type { ParseOptions, ParseResult } from './parse.js'
 export { parsePolicy } from './parse.js'
 export type {
