@@ -1,21 +1,48 @@
-// ISO 8601 basic format, the only one SigV4 uses for X-Amz-Date: yyyymmddThhmmssZ.
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
-/** Epoch milliseconds of an `X-Amz-Date` value, or `undefined` when it is not a real UTC instant. */
+function digits(value: string, from: number, count: number): number {
+  let n = 0
+  for (let i = from; i < from + count; i++) {
+    const d = value.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+}
+
+/**
+ * Epoch milliseconds of an `X-Amz-Date` value, or `undefined` unless it is exactly the ISO 8601
+ * basic format SigV4 uses (`yyyymmddThhmmssZ`) of a real UTC instant (no leap seconds).
+ */
 export function parseAmzDate(value: string): number | undefined {
-  const m = AMZ_DATE.exec(value)
-  if (!m) return undefined
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ]
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s)
-  // Date.UTC rolls 20150231 over into March: a round trip catches impossible calendar values.
-  return formatAmzDate(ms) === value ? ms : undefined
+  if (value.length !== 16 || value[8] !== 'T' || value[15] !== 'Z') return undefined
+  const y = digits(value, 0, 4)
+  const mo = digits(value, 4, 2)
+  const d = digits(value, 6, 2)
+  const h = digits(value, 9, 2)
+  const mi = digits(value, 11, 2)
+  const s = digits(value, 13, 2)
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    s < 0 ||
+    s > 59
+  ) {
+    return undefined
+  }
+  const days = mo === 2 && isLeap(y) ? 29 : (DAYS_IN_MONTH[mo - 1] as number)
+  if (d > days) return undefined
+  return Date.UTC(y, mo - 1, d, h, mi, s)
 }
 
 function pad(n: number, width: number): string {

@@ -1,5 +1,5 @@
 import { LanyardError } from '../errors.js'
-import { isHeaderName } from './header-names.js'
+import { signedHeaderIndex } from './header-names.js'
 
 // C isspace(), the set aws-c-auth trims and squashes; smithy and botocore use \s, which agrees on
 // everything node lets through in a header value.
@@ -52,14 +52,13 @@ export function canonicalHeaders(
   signedHeaders: readonly string[],
 ): string {
   const values: (string | undefined)[] = new Array(signedHeaders.length)
-  for (const [name, value] of headers) {
-    for (let i = 0; i < signedHeaders.length; i++) {
-      if (!isHeaderName(name, signedHeaders[i] as string)) continue
-      const v = trimHeaderValue(value)
-      const prev = values[i]
-      values[i] = prev === undefined ? v : `${prev},${v}`
-      break
-    }
+  for (let h = 0; h < headers.length; h++) {
+    const [name, value] = headers[h] as readonly [string, string]
+    const i = signedHeaderIndex(name, signedHeaders)
+    if (i === -1) continue
+    const v = trimHeaderValue(value)
+    const prev = values[i]
+    values[i] = prev === undefined ? v : `${prev},${v}`
   }
   let out = ''
   for (let i = 0; i < signedHeaders.length; i++) {

@@ -22,3 +22,13 @@ export function headerValues(
   for (const [name, value] of headers) if (isHeaderName(name, lower)) out.push(value)
   return out
 }
+
+/**
+ * Index of a received header name in a list of lower-case names, or -1. `toLowerCase` is only a
+ * fast first guess (it returns the same string when there is nothing to change); the match is
+ * confirmed with {@link isHeaderName}, which folds ASCII only.
+ */
+export function signedHeaderIndex(name: string, lowerNames: readonly string[]): number {
+  const i = lowerNames.indexOf(name.toLowerCase())
+  return i !== -1 && isHeaderName(name, lowerNames[i] as string) ? i : -1
+}

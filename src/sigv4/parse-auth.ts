@@ -1,7 +1,13 @@
 import { LanyardError } from '../errors.js'
-import { checkAmzDate, parseCredential, parseExpires, parseSignedHeaders } from './auth-fields.js'
+import {
+  type Credential,
+  checkAmzDate,
+  parseCredential,
+  parseExpires,
+  parseSignedHeaders,
+} from './auth-fields.js'
 import { forEachQueryParameter } from './canonical-query.js'
-import { isHeaderName } from './header-names.js'
+import { isHeaderName, signedHeaderIndex } from './header-names.js'
 import {
   missingAuthorizationParts,
   ONE_AUTH_MECHANISM,
@@ -34,7 +40,10 @@ function isQueryAuthParameter(key: string): key is QueryAuthParameter {
   return (QUERY_AUTH_PARAMETERS as readonly string[]).includes(key)
 }
 
+const NO_QUERY_AUTH: QueryAuth = Object.freeze({})
+
 function scanQuery(rawQuery: string): QueryAuth {
+  if (rawQuery === '') return NO_QUERY_AUTH
   const found: QueryAuth = {}
   forEachQueryParameter(rawQuery, (key, rawValue) => {
     if (!key.startsWith('X-Amz-') || !isQueryAuthParameter(key)) return
@@ -47,44 +56,111 @@ function scanQuery(rawQuery: string): QueryAuth {
 }
 
 interface HeaderScan {
-  authorization: string[]
-  amzDate: string[]
-  securityToken: string[]
+  authorizationCount: number
+  authorization: string | undefined
+  amzDateCount: number
+  amzDate: string | undefined
+  securityTokenCount: number
+  securityToken: string | undefined
   hasDate: boolean
 }
 
+// One pass, no allocation but the result: this runs for every request.
 function scanHeaders(headers: SigV4Request['headers']): HeaderScan {
-  const scan: HeaderScan = { authorization: [], amzDate: [], securityToken: [], hasDate: false }
-  for (const [name, value] of headers) {
-    if (isHeaderName(name, 'authorization')) scan.authorization.push(value)
-    else if (isHeaderName(name, 'x-amz-date')) scan.amzDate.push(value.trim())
-    else if (isHeaderName(name, 'x-amz-security-token')) scan.securityToken.push(value.trim())
-    else if (isHeaderName(name, 'date')) scan.hasDate = true
+  const scan: HeaderScan = {
+    authorizationCount: 0,
+    authorization: undefined,
+    amzDateCount: 0,
+    amzDate: undefined,
+    securityTokenCount: 0,
+    securityToken: undefined,
+    hasDate: false,
+  }
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i] as readonly [string, string]
+    if (isHeaderName(name, 'authorization')) {
+      if (scan.authorizationCount++ === 0) scan.authorization = value.trim()
+    } else if (isHeaderName(name, 'x-amz-date')) {
+      if (scan.amzDateCount++ === 0) scan.amzDate = value.trim()
+    } else if (isHeaderName(name, 'x-amz-security-token')) {
+      if (scan.securityTokenCount++ === 0) scan.securityToken = value.trim()
+    } else if (isHeaderName(name, 'date')) scan.hasDate = true
   }
   return scan
 }
 
 function requirePresent(headers: SigV4Request['headers'], signedHeaders: readonly string[]): void {
-  for (const signed of signedHeaders) {
-    let present = false
-    for (const [name] of headers) {
-      if (isHeaderName(name, signed)) {
-        present = true
-        break
-      }
+  let found = 0
+  const seen: boolean[] = new Array(signedHeaders.length).fill(false)
+  for (let h = 0; h < headers.length && found < signedHeaders.length; h++) {
+    const i = signedHeaderIndex((headers[h] as readonly [string, string])[0], signedHeaders)
+    if (i !== -1 && !seen[i]) {
+      seen[i] = true
+      found++
     }
-    if (!present) throw incomplete(`the signed header \`${signed}\` is not in the request`)
+  }
+  if (found === signedHeaders.length) return
+  const missing = signedHeaders[seen.indexOf(false)] as string
+  throw incomplete(`the signed header \`${missing}\` is not in the request`)
+}
+
+/**
+ * What parseSigV4Auth returns: a frozen SigV4Auth that remembers (privately) the request object it
+ * was read from, so verifySigV4 can trust the pair without parsing twice.
+ */
+class ParsedAuth implements SigV4Auth {
+  readonly kind: SigV4Auth['kind']
+  readonly accessKeyId: string
+  readonly date: string
+  readonly region: string
+  readonly service: string
+  readonly signedHeaders: readonly string[]
+  readonly signature: string
+  readonly amzDate: string
+  declare readonly securityToken?: string
+  declare readonly expires?: number
+  readonly #request: SigV4Request
+
+  constructor(
+    request: SigV4Request,
+    kind: SigV4Auth['kind'],
+    credential: Credential,
+    signedHeaders: string[],
+    signature: string,
+    amzDate: string,
+    securityToken: string | undefined,
+    expires: number | undefined,
+  ) {
+    this.kind = kind
+    this.accessKeyId = credential.accessKeyId
+    this.date = credential.date
+    this.region = credential.region
+    this.service = credential.service
+    this.signedHeaders = Object.freeze(signedHeaders)
+    this.signature = signature
+    this.amzDate = amzDate
+    if (securityToken !== undefined) this.securityToken = securityToken
+    if (expires !== undefined) this.expires = expires
+    this.#request = request
+    Object.freeze(this)
+  }
+
+  static isFrom(auth: SigV4Auth, request: SigV4Request): boolean {
+    return #request in auth && (auth as ParsedAuth).#request === request
   }
 }
 
+/** True when `auth` is the very object {@link parseSigV4Auth} returned for `request`. */
+export function isParsedFrom(auth: SigV4Auth, request: SigV4Request): boolean {
+  return ParsedAuth.isFrom(auth, request)
+}
+
 function fromHeader(request: SigV4Request, scan: HeaderScan, query: QueryAuth): SigV4Auth {
-  if (scan.authorization.length > 1)
+  if (scan.authorizationCount > 1) {
     throw incomplete('the request has more than one Authorization header')
-  const amzDate = scan.amzDate[0]
-  const parts = parseAuthorizationHeader(
-    (scan.authorization[0] as string).trim(),
-    amzDate !== undefined,
-  )
+  }
+  const amzDate = scan.amzDate
+  const parts = parseAuthorizationHeader(scan.authorization as string, amzDate !== undefined)
   if (amzDate === undefined) {
     // The Date header is a valid alternative for AWS; Lanyard does not implement it.
     throw incomplete(
@@ -93,29 +169,31 @@ function fromHeader(request: SigV4Request, scan: HeaderScan, query: QueryAuth): 
         : missingAuthorizationParts([], true),
     )
   }
-  if (scan.amzDate.length > 1) throw incomplete('the request has more than one X-Amz-Date header')
+  if (scan.amzDateCount > 1) throw incomplete('the request has more than one X-Amz-Date header')
   checkAmzDate(amzDate)
   const credential = parseCredential(parts.credential)
   const signedHeaders = parseSignedHeaders(parts.signedHeaders)
   // The request time must be signed when it travels in a header (SIG-14).
-  if (!signedHeaders.includes('x-amz-date'))
+  if (!signedHeaders.includes('x-amz-date')) {
     throw incomplete("the 'x-amz-date' header must be signed")
+  }
   requirePresent(request.headers, signedHeaders)
-  if (scan.securityToken.length > 1) {
+  if (scan.securityTokenCount > 1) {
     throw incomplete('the request has more than one X-Amz-Security-Token header')
   }
   if (query['X-Amz-Security-Token'] !== undefined) {
     throw incomplete('the security token must be sent in one place only')
   }
-  const token = scan.securityToken[0]
-  return {
-    kind: 'header',
-    ...credential,
+  return new ParsedAuth(
+    request,
+    'header',
+    credential,
     signedHeaders,
-    signature: parts.signature,
+    parts.signature,
     amzDate,
-    ...(token !== undefined && { securityToken: token }),
-  }
+    scan.securityToken,
+    undefined,
+  )
 }
 
 function fromQuery(request: SigV4Request, scan: HeaderScan, query: QueryAuth): SigV4Auth {
@@ -141,18 +219,19 @@ function fromQuery(request: SigV4Request, scan: HeaderScan, query: QueryAuth): S
   const credential = parseCredential(credentialValue)
   const signedHeaders = parseSignedHeaders(signedHeadersValue)
   requirePresent(request.headers, signedHeaders)
-  if (scan.securityToken.length > 0)
+  if (scan.securityTokenCount > 0) {
     throw incomplete('the security token must be sent in one place only')
-  const token = query['X-Amz-Security-Token']
-  return {
-    kind: 'query',
-    ...credential,
+  }
+  return new ParsedAuth(
+    request,
+    'query',
+    credential,
     signedHeaders,
     signature,
     amzDate,
-    ...(token !== undefined && { securityToken: token }),
+    query['X-Amz-Security-Token'],
     expires,
-  }
+  )
 }
 
 /**
@@ -177,7 +256,7 @@ export function parseSigV4Auth(request: SigV4Request): SigV4Auth | undefined {
     query['X-Amz-Algorithm'] !== undefined ||
     query['X-Amz-Credential'] !== undefined ||
     query['X-Amz-Signature'] !== undefined
-  const hasHeaderAuth = scan.authorization.length > 0
+  const hasHeaderAuth = scan.authorizationCount > 0
   if (!hasHeaderAuth && !hasQueryAuth) return undefined
   if (hasHeaderAuth && hasQueryAuth) throw incomplete(ONE_AUTH_MECHANISM)
   return hasHeaderAuth ? fromHeader(request, scan, query) : fromQuery(request, scan, query)

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto'
 import { LanyardError } from '../errors.js'
 import { headerValues } from './header-names.js'
 import { CONTENT_SHA256_INVALID, CONTENT_SHA256_MISMATCH } from './messages.js'
+import { sha256Hex } from './sha256.js'
 import type { SigV4Request } from './types.js'
 
 const SHA256_HEX = /^[0-9a-f]{64}$/
@@ -9,7 +9,7 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 
 /** Hex SHA-256 of a body. */
 export function hashBody(body: Uint8Array): string {
-  return body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(body).digest('hex')
+  return body.length === 0 ? EMPTY_SHA256 : sha256Hex(body)
 }
 
 /**

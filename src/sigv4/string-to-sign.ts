@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from './sha256.js'
 
 /** The only algorithm Lanyard verifies (SIG-17). */
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256'
@@ -13,6 +13,5 @@ export function credentialScope(date: string, region: string, service: string): 
  * `AWS4-HMAC-SHA256 \n amzDate \n scope \n hex(SHA-256(canonicalRequest))`.
  */
 export function stringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  const hash = createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')
-  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${hash}`
+  return `${SIGV4_ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`
 }

@@ -548,6 +548,12 @@ describe('verifySigV4', () => {
       }
     })
 
+    it('returns frozen auth objects, so the parsed pair cannot drift apart', () => {
+      const auth = parseSigV4Auth(signed())
+      expect(Object.isFrozen(auth)).toBe(true)
+      expect(Object.isFrozen(auth?.signedHeaders)).toBe(true)
+    })
+
     it('refuses an auth object that was parsed from another request', () => {
       const a = signed({ body: 'Action=A' })
       const b = signed({ body: 'Action=B' })

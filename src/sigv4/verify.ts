@@ -10,7 +10,7 @@ import {
   signatureExpired,
   signatureNotYetCurrent,
 } from './messages.js'
-import { parseSigV4Auth } from './parse-auth.js'
+import { isParsedFrom, parseSigV4Auth } from './parse-auth.js'
 import { payloadHash } from './payload-hash.js'
 import { deriveSigningKey } from './signing-key.js'
 import { credentialScope, stringToSign } from './string-to-sign.js'
@@ -78,8 +78,9 @@ function signatureMatches(
 
 /**
  * Verifies a request's SigV4 signature with the signer's secret. `auth` must be what
- * {@link parseSigV4Auth} returned for this very request (it is parsed again and compared, so a
- * mismatched pair is refused rather than trusted).
+ * {@link parseSigV4Auth} returned for this very request object, unmodified since: any other auth
+ * object is checked against the request by parsing it again, and a mismatched pair is refused
+ * rather than trusted.
  *
  * Checks, in order: the credential-scope date equals the date of `X-Amz-Date`; the request time is
  * within `maxSkewMs` (header auth) or between `X-Amz-Date` − skew and `X-Amz-Date + X-Amz-Expires`
@@ -97,8 +98,12 @@ export function verifySigV4(
   secretAccessKey: string,
   options: VerifyOptions,
 ): VerifiedRequest {
-  const parsed = parseSigV4Auth(request)
-  if (parsed === undefined || !sameAuth(parsed, auth)) {
+  // INVARIANT: parseSigV4Auth freezes what it returns, and the request is not modified between
+  // parsing and verifying (both come from the edge, in one go): the auth object parsed from this
+  // very request object is then still what the request says. Any other object is checked by
+  // parsing again and comparing.
+  const parsed = isParsedFrom(auth, request) ? auth : parseSigV4Auth(request)
+  if (parsed === undefined || (parsed !== auth && !sameAuth(parsed, auth))) {
     throw new LanyardError(
       'signature.incomplete',
       'the authentication does not belong to this request',
