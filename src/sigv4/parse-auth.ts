@@ -6,6 +6,7 @@ import {
   parseExpires,
   parseSignedHeaders,
 } from './auth-fields.js'
+import { trimHeaderValue } from './canonical-headers.js'
 import { forEachQueryParameter } from './canonical-query.js'
 import { isHeaderName, signedHeaderIndex } from './header-names.js'
 import {
@@ -65,7 +66,8 @@ interface HeaderScan {
   hasDate: boolean
 }
 
-// One pass, no allocation but the result: this runs for every request.
+// One pass, no allocation but the result: this runs for every request. Values are trimmed as
+// canonicalisation trims them, so what is reported is what was signed.
 function scanHeaders(headers: SigV4Request['headers']): HeaderScan {
   const scan: HeaderScan = {
     authorizationCount: 0,
@@ -81,9 +83,9 @@ function scanHeaders(headers: SigV4Request['headers']): HeaderScan {
     if (isHeaderName(name, 'authorization')) {
       if (scan.authorizationCount++ === 0) scan.authorization = value.trim()
     } else if (isHeaderName(name, 'x-amz-date')) {
-      if (scan.amzDateCount++ === 0) scan.amzDate = value.trim()
+      if (scan.amzDateCount++ === 0) scan.amzDate = trimHeaderValue(value)
     } else if (isHeaderName(name, 'x-amz-security-token')) {
-      if (scan.securityTokenCount++ === 0) scan.securityToken = value.trim()
+      if (scan.securityTokenCount++ === 0) scan.securityToken = trimHeaderValue(value)
     } else if (isHeaderName(name, 'date')) scan.hasDate = true
   }
   return scan
