@@ -171,11 +171,22 @@ program
     for (const line of await explainRequest(requestId, o.dataDir)) console.log(line)
   })
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const message =
-    err instanceof LanyardError || (err instanceof Error && err.name !== 'Error')
-      ? err.message
-      : String(err)
-  console.error(`lanyard: ${message}`)
-  process.exit(1)
+let serving = false
+program.hook('preAction', (_program, command) => {
+  serving = command.name() === 'up'
 })
+
+program
+  .parseAsync(process.argv)
+  .then(() => {
+    // Client commands end here: SDK keep-alive sockets must not hold the process open.
+    if (!serving) process.exit(process.exitCode ?? 0)
+  })
+  .catch((err: unknown) => {
+    const message =
+      err instanceof LanyardError || (err instanceof Error && err.name !== 'Error')
+        ? err.message
+        : String(err)
+    console.error(`lanyard: ${message}`)
+    process.exit(1)
+  })

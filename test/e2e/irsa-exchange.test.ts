@@ -168,7 +168,7 @@ describe('IRSA exchange with unmodified clients', () => {
       .send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: roleArn,
-          RoleSessionName: 's',
+          RoleSessionName: 'session',
           WebIdentityToken: await token('other'),
         }),
       )
@@ -193,7 +193,7 @@ describe('IRSA exchange with unmodified clients', () => {
       .send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: `arn:aws:iam::${t.credentials.accountId}:role/Nope`,
-          RoleSessionName: 's',
+          RoleSessionName: 'session',
           WebIdentityToken: await token('my-service-account'),
         }),
       )

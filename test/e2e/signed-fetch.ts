@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { SignatureV4 } from '@smithy/signature-v4'
 
+/** smithy's hash constructor: a secret makes it an HMAC. */
 const sha256 = class {
-  private readonly h = createHash('sha256')
+  private readonly h
+  constructor(secret?: string | Uint8Array) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
+  }
   update(data: string | Uint8Array) {
     this.h.update(data)
   }
@@ -66,3 +70,14 @@ export async function signedFetch(options: {
 
 /** The `<Code>` of an awsQuery error body. */
 export const errorCode = (xml: string): string | undefined => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1]
+
+/** The decoded `<Message>` of an awsQuery error body. */
+export const errorMessage = (xml: string): string | undefined => {
+  const raw = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1]
+  return raw
+    ?.replaceAll('&apos;', "'")
+    .replaceAll('&quot;', '"')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&')
+}
