@@ -71,7 +71,7 @@ function checkLookalike(c: ConditionView, out: LintFinding[]): void {
       finding(
         'condition.lookalike_prefix',
         valuePath(c, i),
-        `The ${c.operatorName} value ${v} matches every value that starts with ${prefix}, so it also admits look-alike names such as ${name}-evil, not only ${name}. We recommend that you use the exact name with StringEquals, or end the prefix with a separator (e.g. ${prefix}-*) if a family of names is meant.`,
+        `The ${c.operatorName} value ${v} matches every value that starts with ${prefix}, so it also admits look-alike names such as ${name}-evil, not only ${name}. We recommend that you write the exact name without a wildcard, or end the prefix with a separator (e.g. ${prefix}-*) if a family of names is meant.`,
       ),
     )
   })
