@@ -39,7 +39,13 @@ export type {
   LintOptions,
   LintSeverity,
 } from './lint/index.js'
-export { describeTrustedSubjects, LINT_CHECKS, lintPolicy } from './lint/index.js'
+export {
+  describeTrustedSubjects,
+  isWriteAction,
+  LINT_CHECKS,
+  lintPolicy,
+  WRITE_VERBS,
+} from './lint/index.js'
 export type { ParseOptions, ParseResult } from './parse.js'
 export { parsePolicy } from './parse.js'
 export type {
