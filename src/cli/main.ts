@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { CreateClusterCommand } from '@aws-sdk/client-eks'
 import { Command, Option } from 'commander'
-import { loadConfig, processEnv } from '../config/config.js'
+import { loadConfig, processEnv, quietSdkVersionNotice } from '../config/config.js'
 import { LanyardError } from '../errors.js'
 import { startServer } from '../main.js'
 import { associateIamOidcProvider } from './associate-provider.js'
@@ -21,6 +21,8 @@ const int = (value: string): number => {
     throw new LanyardError('config.invalid', `\`${value}\` is not a whole number`)
   return Number(value)
 }
+
+quietSdkVersionNotice()
 
 const program = new Command('lanyard')
   .description('Self-hosted AWS IAM Roles for Service Accounts')

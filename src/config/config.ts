@@ -96,3 +96,12 @@ export const isTls = (config: Config): boolean =>
 
 /** The reading of the process environment, kept here: nothing else reads `process.env`. */
 export const processEnv = (): Record<string, string | undefined> => process.env
+
+/**
+ * The AWS SDK warns on Node < 22 that *future* SDK releases will need Node 22. Lanyard pins its
+ * SDK version in the lockfile, so the CLI's own clients silence that notice unless the user set
+ * the variable themselves.
+ */
+export function quietSdkVersionNotice(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+}

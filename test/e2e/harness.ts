@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -98,13 +98,54 @@ export function requireTool(name: string): boolean {
   return found
 }
 
-/** Runs the machine's `aws` CLI against the test server. */
-export function awsCli(t: TestServer, args: string[], input?: string) {
-  const r = spawnSync('aws', [...args, '--output', 'json'], {
-    env: t.env,
-    encoding: 'utf8',
-    ...(input !== undefined ? { input } : {}),
-    timeout: 60_000,
+export interface RunResult {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs a command without blocking the event loop: the server under test lives in this process,
+ * so a synchronous spawn would deadlock against it.
+ */
+export function run(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; input?: string; timeoutMs?: number },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d
+    })
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (status) => {
+      clearTimeout(timer)
+      resolve({ status, stdout, stderr })
+    })
+    child.stdin.end(options.input ?? '')
   })
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Runs the machine's `aws` CLI against the test server. */
+export function awsCli(
+  t: TestServer,
+  args: string[],
+  env: Record<string, string> = t.env,
+): Promise<RunResult> {
+  return run('aws', [...args, '--output', 'json'], { env })
+}
+
+/** Runs Lanyard's own CLI from source (no build needed). */
+export function lanyardCli(
+  args: string[],
+  env: Record<string, string> = { PATH: process.env.PATH ?? '' },
+): Promise<RunResult> {
+  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env })
 }

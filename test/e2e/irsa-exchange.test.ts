@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -205,7 +204,7 @@ describe('IRSA exchange with unmodified clients', () => {
   })
 
   it.runIf(hasAws)('aws sts assume-role-with-web-identity returns credentials', async () => {
-    const r = awsCli(t, [
+    const r = await awsCli(t, [
       'sts',
       'assume-role-with-web-identity',
       '--role-arn',
@@ -228,20 +227,19 @@ describe('IRSA exchange with unmodified clients', () => {
     expect(out.Audience).toBe('sts.amazonaws.com')
   })
 
-  it.runIf(hasAws)("the aws CLI's own web-identity chain runs aws eks describe-cluster", () => {
-    const env = {
-      ...t.env,
-      AWS_ROLE_ARN: roleArn,
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
-    } as Record<string, string>
-    delete env.AWS_ACCESS_KEY_ID
-    delete env.AWS_SECRET_ACCESS_KEY
-    const r = spawnSync(
-      'aws',
-      ['eks', 'describe-cluster', '--name', 'my-cluster', '--output', 'json'],
-      { env, encoding: 'utf8', timeout: 60_000 },
-    )
-    expect(r.stderr).toBe('')
-    expect(JSON.parse(r.stdout).cluster.name).toBe('my-cluster')
-  })
+  it.runIf(hasAws)(
+    "the aws CLI's own web-identity chain runs aws eks describe-cluster",
+    async () => {
+      const env = {
+        ...t.env,
+        AWS_ROLE_ARN: roleArn,
+        AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      } as Record<string, string>
+      delete env.AWS_ACCESS_KEY_ID
+      delete env.AWS_SECRET_ACCESS_KEY
+      const r = await awsCli(t, ['eks', 'describe-cluster', '--name', 'my-cluster'], env)
+      expect(r.stderr).toBe('')
+      expect(JSON.parse(r.stdout).cluster.name).toBe('my-cluster')
+    },
+  )
 })

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { Agent } from 'node:https'
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from '@aws-sdk/client-eks'
@@ -12,7 +11,14 @@ import {
 } from '@aws-sdk/client-iam'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { associateIamOidcProvider } from '../../src/cli/associate-provider.js'
-import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
+import {
+  awsCli,
+  lanyardCli,
+  requireTool,
+  run,
+  startTestServer,
+  type TestServer,
+} from './harness.js'
 
 /**
  * The seed tutorial's steps up to `aws iam list-roles | jq`, against a real server on HTTPS
@@ -38,20 +44,7 @@ describe('seed tutorial through IAM and EKS (HTTPS)', () => {
   })
 
   it('creates my-cluster with an HTTPS issuer', async () => {
-    const created = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'cluster',
-        'create',
-        'my-cluster',
-        '--data-dir',
-        t.dataDir,
-      ],
-      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
-    )
+    const created = await lanyardCli(['cluster', 'create', 'my-cluster', '--data-dir', t.dataDir])
     expect(created.stderr).toBe('')
     expect(created.status).toBe(0)
     const { cluster } = await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))
@@ -140,14 +133,14 @@ describe('seed tutorial through IAM and EKS (HTTPS)', () => {
     expect(JSON.parse(decodeURIComponent(inline.PolicyDocument as string))).toEqual(policy)
   })
 
-  it.runIf(hasAws && hasJq)('aws iam list-roles | jq prints the role ARN', () => {
-    const r = spawnSync(
+  it.runIf(hasAws && hasJq)('aws iam list-roles | jq prints the role ARN', async () => {
+    const r = await run(
       'sh',
       [
         '-c',
         `aws iam list-roles --output json | jq -r '.Roles | map(select(.RoleName == "ClusterSelfDescribeRole")) | .[0].Arn'`,
       ],
-      { env: t.env, encoding: 'utf8', timeout: 60_000 },
+      { env: t.env },
     )
     expect(r.stderr).toBe('')
     expect(r.stdout.trim()).toBe(
@@ -155,8 +148,8 @@ describe('seed tutorial through IAM and EKS (HTTPS)', () => {
     )
   })
 
-  it.runIf(hasAws)('aws eks describe-cluster returns the cluster with its issuer', () => {
-    const r = awsCli(t, ['eks', 'describe-cluster', '--name', 'my-cluster'])
+  it.runIf(hasAws)('aws eks describe-cluster returns the cluster with its issuer', async () => {
+    const r = await awsCli(t, ['eks', 'describe-cluster', '--name', 'my-cluster'])
     expect(r.stderr).toBe('')
     const out = JSON.parse(r.stdout)
     expect(out.cluster.name).toBe('my-cluster')
@@ -164,8 +157,8 @@ describe('seed tutorial through IAM and EKS (HTTPS)', () => {
     expect(out.cluster.status).toBe('ACTIVE')
   })
 
-  it.runIf(hasAws)('aws iam errors carry AWS codes', () => {
-    const r = awsCli(t, ['iam', 'get-role', '--role-name', 'NoSuchRole'])
+  it.runIf(hasAws)('aws iam errors carry AWS codes', async () => {
+    const r = await awsCli(t, ['iam', 'get-role', '--role-name', 'NoSuchRole'])
     expect(r.status).not.toBe(0)
     expect(r.stderr).toContain('(NoSuchEntity)')
     expect(r.stderr).toContain('The role with name NoSuchRole cannot be found.')

@@ -3,9 +3,12 @@ import { SignatureV4 } from '@smithy/signature-v4'
 
 /** smithy's hash constructor: a secret makes it an HMAC. */
 const sha256 = class {
-  private readonly h
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret)
+  private readonly h: { update(data: string | Uint8Array): unknown; digest(): Buffer }
+  constructor(secret?: string | Uint8Array | unknown) {
+    this.h =
+      secret === undefined
+        ? createHash('sha256')
+        : createHmac('sha256', secret as string | Uint8Array)
   }
   update(data: string | Uint8Array) {
     this.h.update(data)
