@@ -51,6 +51,7 @@ const BY_PROTOCOL: Record<WireProtocol, Partial<Record<ErrorCode, Mapping>>> = {
     'policy.too_large': { status: 400, code: 'PackedPolicyTooLarge' },
     'entity.not_found': { status: 403, code: 'AccessDenied' },
     'idp.communication_error': { status: 400, code: 'IDPCommunicationError' },
+    'token.idp_unreachable': { status: 400, code: 'IDPCommunicationError' },
   },
   cloudformation: {},
   eks: {
