@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { auditingStore } from './audit/in-transaction.js'
 import { createAuditWriter } from './audit/writer.js'
 import { createAuthenticator } from './authn/authenticate.js'
 import { createAuthorizer } from './authz/authorizer.js'
@@ -65,12 +66,14 @@ export async function startServer(
 
   let selfUrl = ''
   const issuerBaseUrl = () => config.issuerBaseUrl?.replace(/\/+$/, '') ?? selfUrl
+  // IAM and EKS writes carry their audit record in their own transaction.
+  const audited = auditingStore(store)
   const iam = createIamService(
-    { store, accountId: account.accountId, now },
+    { store: audited, accountId: account.accountId, now },
     { ...DEFAULT_IAM_CONFIG, strictTrust: config.strictTrust },
   )
   const eks = createEksService({
-    store,
+    store: audited,
     accountId: account.accountId,
     region: config.region,
     issuerBaseUrl,

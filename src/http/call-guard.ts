@@ -1,6 +1,8 @@
+import type { CloudTrailEvent } from '../audit/event.js'
+import { type PendingAudit, withPendingAudit } from '../audit/in-transaction.js'
 import type { AuditWriter } from '../audit/writer.js'
 import { AccessDeniedError, type Authorizer } from '../authz/authorizer.js'
-import type { OperationContext } from '../call-context.js'
+import type { Caller, OperationContext } from '../call-context.js'
 import { type Decision, explainDecision } from '../policy/index.js'
 import { toAwsError, type WireProtocol } from './aws-errors.js'
 import { buildEvent, callerIdentity } from './sts/cloudtrail.js'
@@ -36,34 +38,31 @@ export function createCallGuard(deps: {
   /** Development only: append the reason to access-denied messages. */
   explainDenials?: boolean
 }) {
-  const record = async (
+  const event = (
     call: GuardedCall,
     outcome: { error?: unknown; decision?: Decision; response?: Record<string, unknown> },
-  ) => {
-    const caller = call.ctx.caller
-    if (!caller) return
+  ): CloudTrailEvent => {
+    const caller = call.ctx.caller as Caller
     const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, call.service)
     const s = caller.session
-    await deps.audit.record(
-      buildEvent({
-        ctx: call.ctx,
-        accountId: deps.accountId,
-        eventSource: EVENT_SOURCES[call.service] ?? `${call.service}.amazonaws.com`,
-        eventName: call.action,
-        userIdentity: callerIdentity(caller),
-        readOnly: isReadOnly(call.action),
-        requestParameters: call.requestParameters,
-        responseElements: outcome.response ?? null,
-        ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
-        ...(call.resource !== '*'
-          ? { resources: [{ type: resourceType(call.resource), ARN: call.resource }] }
-          : {}),
-        lanyard: {
-          ...(outcome.decision ? { decision: outcome.decision } : {}),
-          attribution: { ...(s?.attribution ?? {}), sessionAccessKeyId: caller.accessKeyId },
-        },
-      }),
-    )
+    return buildEvent({
+      ctx: call.ctx,
+      accountId: deps.accountId,
+      eventSource: EVENT_SOURCES[call.service] ?? `${call.service}.amazonaws.com`,
+      eventName: call.action,
+      userIdentity: callerIdentity(caller),
+      readOnly: isReadOnly(call.action),
+      requestParameters: call.requestParameters,
+      responseElements: outcome.response ?? null,
+      ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
+      ...(call.resource !== '*'
+        ? { resources: [{ type: resourceType(call.resource), ARN: call.resource }] }
+        : {}),
+      lanyard: {
+        ...(outcome.decision ? { decision: outcome.decision } : {}),
+        attribution: { ...(s?.attribution ?? {}), sessionAccessKeyId: caller.accessKeyId },
+      },
+    })
   }
 
   return {
@@ -74,6 +73,12 @@ export function createCallGuard(deps: {
     async run<T>(call: GuardedCall, fn: () => Promise<T>): Promise<T> {
       const caller = call.ctx.caller
       let decision: Decision | undefined
+      // A write's record commits in the write's own transaction (see auditingStore); calls that
+      // write nothing, and failures, are recorded here.
+      const pending: PendingAudit = {
+        build: () => event(call, { ...(decision ? { decision } : {}) }),
+        written: false,
+      }
       try {
         if (caller && caller.kind !== 'root') {
           decision = await deps.authorizer.authorize(
@@ -83,12 +88,13 @@ export function createCallGuard(deps: {
             call.ctx,
           )
         }
-        const result = await fn()
-        await record(call, { ...(decision ? { decision } : {}) })
+        const result = await withPendingAudit(pending, fn)
+        if (!pending.written) await deps.audit.record(pending.build())
         return result
       } catch (error) {
         const d = error instanceof AccessDeniedError ? error.decision : decision
-        await record(call, { error, ...(d ? { decision: d } : {}) })
+        if (!pending.written)
+          await deps.audit.record(event(call, { error, ...(d ? { decision: d } : {}) }))
         if (error instanceof AccessDeniedError && deps.explainDenials) {
           throw new AccessDeniedError(
             `${error.message} (lanyard: ${explainDecision(error.decision).join('; ')})`,

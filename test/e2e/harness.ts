@@ -27,10 +27,15 @@ export interface TestServer {
 /** Starts a real Lanyard server on a random loopback port with a fresh data dir. */
 export async function startTestServer(
   flags: Partial<Record<keyof Config, string | number | boolean>> = {},
+  options: { logs?: string[] } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-e2e-'))
   const config = loadConfig({ flags: { port: 0, dataDir, ...flags }, env: {} })
-  const logger = pino({ level: 'silent' })
+  // With `logs`, every log line the server writes (at debug level) is kept for inspection.
+  const logs = options.logs
+  const logger = logs
+    ? pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) })
+    : pino({ level: 'silent' })
   let server = await startServer(config, { logger })
   const credentials = JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8'))
   const t: TestServer = {

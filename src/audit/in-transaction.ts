@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { Store } from '../store/ports.js'
+import type { CloudTrailEvent } from './event.js'
+import { toAuditRecord } from './writer.js'
+
+/** The audit record of the call in progress, written by the first transaction that commits. */
+export interface PendingAudit {
+  build(): CloudTrailEvent
+  /** Set once a transaction carrying the record has committed. */
+  written: boolean
+}
+
+const scope = new AsyncLocalStorage<PendingAudit>()
+
+/** Runs `fn` with `pending` as the call's audit record. */
+export function withPendingAudit<T>(pending: PendingAudit, fn: () => Promise<T>): Promise<T> {
+  return scope.run(pending, fn)
+}
+
+/**
+ * A store whose transactions also insert the pending audit record of the call they belong to, so
+ * an IAM change and its record commit or roll back together.
+ */
+export function auditingStore(store: Store): Store {
+  return {
+    ...store,
+    async transaction(fn) {
+      const pending = scope.getStore()
+      const carry = pending !== undefined && !pending.written
+      const result = await store.transaction(async (tx) => {
+        const r = await fn(tx)
+        if (carry) await tx.audit.insertMany([toAuditRecord(pending.build())])
+        return r
+      })
+      if (carry) pending.written = true
+      return result
+    },
+  }
+}
