@@ -19,13 +19,14 @@ import {
 import { type Config, isTls } from './config/config.js'
 import { createSessionSealer } from './credentials/session.js'
 import { createEksService } from './eks/eks-service.js'
+import { LanyardError } from './errors.js'
 import { createApp } from './http/app.js'
 import { createCallGuard } from './http/call-guard.js'
 import { createEksRestRoute } from './http/eks/eks-rest.js'
 import { createIamQueryService } from './http/iam/index.js'
 import { createOidcRoute } from './http/oidc-routes.js'
 import { createStsQueryService } from './http/sts/sts-query.js'
-import { createIamService, DEFAULT_IAM_CONFIG } from './iam/index.js'
+import { createIamService, DEFAULT_IAM_LIMITS } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
@@ -66,11 +67,21 @@ export async function startServer(
 
   let selfUrl = ''
   const issuerBaseUrl = () => config.issuerBaseUrl?.replace(/\/+$/, '') ?? selfUrl
+  const limits = { ...DEFAULT_IAM_LIMITS }
+  for (const [name, value] of Object.entries(config.limits)) {
+    if (!(name in limits)) {
+      throw new LanyardError(
+        'config.invalid',
+        `invalid configuration: unknown limit \`${name}\` (known: ${Object.keys(limits).join(', ')})`,
+      )
+    }
+    limits[name as keyof typeof limits] = value
+  }
   // IAM and EKS writes carry their audit record in their own transaction.
   const audited = auditingStore(store)
   const iam = createIamService(
     { store: audited, accountId: account.accountId, now },
-    { ...DEFAULT_IAM_CONFIG, strictTrust: config.strictTrust },
+    { strictTrust: config.strictTrust, limits },
   )
   const eks = createEksService({
     store: audited,

@@ -66,8 +66,12 @@ program
     '--explain-denials',
     'append the reason to access-denied messages; development only (env LANYARD_EXPLAIN_DENIALS)',
   )
-  .action(async (opts: Record<string, string | boolean | undefined>) => {
-    const config = loadConfig({ flags: opts, env: processEnv() })
+  .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
+    const { limit, ...flags } = opts
+    const config = loadConfig({
+      flags: { ...flags, limits: limit as string[] | undefined },
+      env: processEnv(),
+    })
     const server = await startServer(config)
     console.log(
       `lanyard ready on ${server.url} (account ${server.accountId}, region ${server.region}); run: eval "$(npx lanyard env${config.dataDir === './.lanyard' ? '' : ` --data-dir ${config.dataDir}`})"`,

@@ -30,7 +30,22 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { LANYARD_STRICT_TRUST: 'false' } }).strictTrust).toBe(false)
   })
 
+  it('reads quota overrides from flags and environment', () => {
+    expect(
+      loadConfig({ flags: { limits: ['trustPolicySize=4096', 'rolesPerAccount=5000'] } }).limits,
+    ).toEqual({
+      trustPolicySize: 4096,
+      rolesPerAccount: 5000,
+    })
+    expect(loadConfig({ env: { LANYARD_LIMITS: 'trustPolicySize=8192' } }).limits).toEqual({
+      trustPolicySize: 8192,
+    })
+    expect(loadConfig({}).limits).toEqual({})
+  })
+
   it.each([
+    [{ limits: ['trustPolicySize=0'] }, /not name=positive-number/],
+    [{ limits: 'oops' }, /not name=positive-number/],
     [{ port: '70000' }, /port/],
     [{ accountId: '123' }, /accountId: must be 12 digits/],
     [{ region: 'mars' }, /region/],

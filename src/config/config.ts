@@ -26,10 +26,35 @@ export const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Quota overrides, `name=value` (e.g. `trustPolicySize=4096`); AWS's quotas otherwise. */
+  limits: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v, ctx) => parseLimits(v, ctx)),
 })
 
+/** `a=1,b=2` or a list of `a=1` → `{ a: 1, b: 2 }` with positive whole numbers. */
+function parseLimits(
+  value: string | string[] | undefined,
+  ctx: z.RefinementCtx,
+): Record<string, number> {
+  const out: Record<string, number> = {}
+  const items = (Array.isArray(value) ? value : (value ?? '').split(',')).filter(
+    (i) => i.trim() !== '',
+  )
+  for (const item of items) {
+    const m = /^\s*([A-Za-z]+)\s*=\s*(\d{1,9})\s*$/.exec(item)
+    if (!m || Number(m[2]) <= 0) {
+      ctx.addIssue({ code: 'custom', message: `\`${item}\` is not name=positive-number` })
+      continue
+    }
+    out[m[1] as string] = Number(m[2])
+  }
+  return out
+}
+
 export type Config = z.infer<typeof ConfigSchema>
-export type ConfigInput = { [K in keyof Config]?: string | number | boolean | undefined }
+export type ConfigInput = { [K in keyof Config]?: string | string[] | number | boolean | undefined }
 
 /** Environment variable for each setting. */
 export const ENV_NAMES: Record<keyof Config, string> = {
@@ -46,6 +71,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   explainDenials: 'LANYARD_EXPLAIN_DENIALS',
   maxBodyBytes: 'LANYARD_MAX_BODY_BYTES',
   logLevel: 'LANYARD_LOG_LEVEL',
+  limits: 'LANYARD_LIMITS',
 }
 
 const BOOLEAN_KEYS = new Set<keyof Config>(['strictTrust', 'explainDenials'])

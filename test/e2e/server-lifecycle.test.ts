@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CREDENTIALS_FILE } from '../../src/bootstrap/data-dir.js'
+import { lanyardCli, startTestServer } from './harness.js'
+
+const bigTrust = () =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: Array.from({ length: 20 }, (_, i) => ({
+      Effect: 'Allow',
+      Principal: { Service: 'lambda.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'sts:RoleSessionName': `session-number-${i}-with-a-long-name` },
+      },
+    })),
+  })
+
+describe('server lifecycle and configuration', () => {
+  const dirs: string[] = []
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  })
+
+  it('enforces AWS quotas by default and lifts them when configured', async () => {
+    const strict = await startTestServer()
+    const lifted = await startTestServer({ limits: 'trustPolicySize=4096' })
+    try {
+      const doc = bigTrust()
+      expect(doc.replace(/\s/g, '').length).toBeGreaterThan(2048)
+      const refused = await new IAMClient(strict.sdk)
+        .send(new CreateRoleCommand({ RoleName: 'big', AssumeRolePolicyDocument: doc }))
+        .catch((e: { name: string; message: string }) => e)
+      expect(refused).toMatchObject({
+        name: 'LimitExceededException',
+        message: 'Cannot exceed quota for ACLSizePerRole: 2048',
+      })
+      const ok = await new IAMClient(lifted.sdk).send(
+        new CreateRoleCommand({ RoleName: 'big', AssumeRolePolicyDocument: doc }),
+      )
+      expect(ok.Role?.RoleName).toBe('big')
+    } finally {
+      await strict.close()
+      await lifted.close()
+    }
+  })
+
+  it('lanyard up: ready line, 0600 credentials, clean exit on SIGTERM, state kept across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-up-'))
+    dirs.push(dataDir)
+    const up = async () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--data-dir', dataDir],
+        {
+          env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
+        },
+      )
+      let out = ''
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d
+          const m = /lanyard ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+          if (m) resolve(m[1] as string)
+        })
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
+      })
+      return { child, url }
+    }
+    const first = await up()
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
+    expect(statSync(join(dataDir, CREDENTIALS_FILE)).mode & 0o777).toBe(0o600)
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700)
+    const created = await lanyardCli(['cluster', 'create', 'kept', '--data-dir', dataDir])
+    expect(created.status).toBe(0)
+    const code = await new Promise<number | null>((resolve) => {
+      first.child.on('exit', resolve)
+      first.child.kill('SIGTERM')
+    })
+    expect(code).toBe(0)
+
+    const second = await up()
+    const env = await lanyardCli(['env', '--data-dir', dataDir])
+    expect(env.stdout).toContain(`export AWS_ENDPOINT_URL='${second.url}'`)
+    const token = await lanyardCli([
+      'token',
+      'create',
+      '--namespace',
+      'test',
+      '--service-account',
+      'sa',
+      '--data-dir',
+      dataDir,
+    ])
+    expect(token.status).toBe(0)
+    expect(token.stdout.trim().split('.')).toHaveLength(3)
+    second.child.kill('SIGTERM')
+  })
+})
