@@ -9,6 +9,7 @@ import { associateIamOidcProvider } from './associate-provider.js'
 import { auditLines, explainRequest } from './audit-command.js'
 import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
+import { setProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
 import { createToken } from './token-command.js'
 
@@ -149,6 +150,17 @@ utils
   .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
   .action(async (o: { cluster: string; approve: boolean; dataDir?: string }) => {
     await associateIamOidcProvider({ ...o, print: (l) => console.log(l) })
+  })
+
+const provider = program.command('oidc-provider').description('IAM OIDC providers')
+provider
+  .command('set-jwks')
+  .description("upload a private issuer's JWKS: its tokens then verify without any fetch")
+  .requiredOption('--arn <arn>', 'the IAM OIDC provider ARN')
+  .requiredOption('--file <jwks.json>', 'the JWK Set (public keys only)')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: { arn: string; file: string; dataDir?: string }) => {
+    await setProviderJwks({ ...o, print: (l) => console.log(l) })
   })
 
 program
