@@ -19,7 +19,7 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts'
 import { fromNodeProviderChain, fromTokenFile } from '@aws-sdk/credential-providers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createToken } from '../../src/cli/token-command.js'
 import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
 
@@ -242,4 +242,34 @@ describe('IRSA exchange with unmodified clients', () => {
       expect(JSON.parse(r.stdout).cluster.name).toBe('my-cluster')
     },
   )
+
+  it('refreshes expired credentials by re-reading the token file', async () => {
+    sdkEnv()
+    const eks = new EKSClient({
+      endpoint: t.server.url,
+      region: 'us-east-1',
+      credentials: fromNodeProviderChain(),
+    })
+    await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))
+    // The token file now holds a token the trust policy refuses; nothing changes until the
+    // credentials expire, then the SDK re-reads the file (and is refused).
+    writeFileSync(tokenFile, await token('intruder'))
+    expect((await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster?.name).toBe(
+      'my-cluster',
+    )
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime(Date.now() + 61 * 60 * 1000)
+      const refused = await eks
+        .send(new DescribeClusterCommand({ name: 'my-cluster' }))
+        .catch((e: { name: string }) => e)
+      expect(refused).toMatchObject({ name: 'AccessDenied' })
+      writeFileSync(tokenFile, await token('my-service-account'))
+      expect(
+        (await eks.send(new DescribeClusterCommand({ name: 'my-cluster' }))).cluster?.name,
+      ).toBe('my-cluster')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

@@ -19,7 +19,7 @@ describe('private issuer with an uploaded JWKS', () => {
   let t: TestServer
   let providerArn: string
   const issuer = 'https://private-issuer.invalid/cluster-a'
-  let key: CryptoKey
+  let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
 
   beforeAll(async () => {
     t = await startTestServer()
