@@ -20,6 +20,8 @@ import type {
   PageOptions,
   PolicyEntities,
   PolicyVersion,
+  PolicyVersionWriteResult,
+  PolicyWriteResult,
 } from './types.js'
 
 const SCAN_PAGE = 1000
@@ -117,14 +119,14 @@ export function createManagedPolicyOps(
     )
 
   return {
-    async createPolicy(input: CreatePolicyInput): Promise<ManagedPolicy> {
+    async createPolicy(input: CreatePolicyInput): Promise<PolicyWriteResult> {
       const path = input.path ?? '/'
       assertModel([
         ['policyName', input.policyName, IAM_RULES.policyName],
         ['path', path, IAM_RULES.policyPath],
         ['description', input.description, IAM_RULES.policyDescription],
       ])
-      checkDocument(input.policyDocument)
+      const findings = checkDocument(input.policyDocument)
       const tags = checkRequestTags(input.tags)
       assertTagCount(tags, limits.tagsPerResource, IAM_QUOTA_NAMES.tagsPerPolicy)
       const now = ctx.timestamp()
@@ -157,7 +159,7 @@ export function createManagedPolicyOps(
           createDate: now,
         })
       })
-      return toPolicy(record, 0, 0)
+      return { policy: toPolicy(record, 0, 0), findings }
     },
 
     async getPolicy(arn: string): Promise<ManagedPolicy> {
@@ -234,9 +236,9 @@ export function createManagedPolicyOps(
       arn: string,
       policyDocument: string,
       setAsDefault = false,
-    ): Promise<PolicyVersion> {
+    ): Promise<PolicyVersionWriteResult> {
       assertPolicyArn('policyArn', arn)
-      checkDocument(policyDocument)
+      const findings = checkDocument(policyDocument)
       const now = ctx.timestamp()
       return store.transaction(async (tx) => {
         const policy = await loadPolicy(tx, arn)
@@ -261,10 +263,13 @@ export function createManagedPolicyOps(
           defaultVersionId: setAsDefault ? versionId : policy.defaultVersionId,
         })
         return {
-          document: policyDocument,
-          versionId,
-          isDefaultVersion: setAsDefault,
-          createDate: now,
+          version: {
+            document: policyDocument,
+            versionId,
+            isDefaultVersion: setAsDefault,
+            createDate: now,
+          },
+          findings,
         }
       })
     },

@@ -147,7 +147,7 @@ describe('managed policies', () => {
       updateDate: '2024-01-02T03:04:05.000Z',
       tags: [{ key: 'k', value: 'v' }],
     }
-    expect(created).toEqual(expected)
+    expect(created).toEqual({ policy: expected, findings: [] })
     expect(await iam.getPolicy(P('p', '/team/'))).toEqual(expected)
     expect(await iam.getPolicyVersion(P('p', '/team/'), 'v1')).toEqual({
       document: IDENTITY,
@@ -197,17 +197,21 @@ describe('managed policies', () => {
 
   it('versions: create, list, set default, delete, limit, numbering never reused', async () => {
     const { iam, tick } = setup({ versionsPerPolicy: 3 })
-    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).arn
+    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).policy.arn
     tick()
     const v2 = await iam.createPolicyVersion(arn, doc('s3:PutObject'))
     expect(v2).toEqual({
-      document: doc('s3:PutObject'),
-      versionId: 'v2',
-      isDefaultVersion: false,
-      createDate: '2024-01-02T03:04:06.000Z',
+      version: {
+        document: doc('s3:PutObject'),
+        versionId: 'v2',
+        isDefaultVersion: false,
+        createDate: '2024-01-02T03:04:06.000Z',
+      },
+      // s3:PutObject on every resource: a valid policy, a lint warning.
+      findings: [expect.objectContaining({ code: 'resource.star_write', severity: 'warning' })],
     })
     const v3 = await iam.createPolicyVersion(arn, doc('s3:ListBucket'), true)
-    expect(v3.isDefaultVersion).toBe(true)
+    expect(v3.version.isDefaultVersion).toBe(true)
     const policy = await iam.getPolicy(arn)
     expect(policy).toMatchObject({ defaultVersionId: 'v3', updateDate: '2024-01-02T03:04:06.000Z' })
     await expect(iam.createPolicyVersion(arn, IDENTITY)).rejects.toMatchObject({
@@ -228,7 +232,7 @@ describe('managed policies', () => {
     })
     await iam.setDefaultPolicyVersion(arn, 'v1')
     await iam.deletePolicyVersion(arn, 'v3')
-    expect((await iam.createPolicyVersion(arn, IDENTITY)).versionId).toBe('v4')
+    expect((await iam.createPolicyVersion(arn, IDENTITY)).version.versionId).toBe('v4')
     await expect(iam.getPolicyVersion(arn, 'v3')).rejects.toMatchObject({
       code: 'entity.not_found',
       message: `Policy ${arn} version v3 does not exist or is not attachable.`,
@@ -246,7 +250,7 @@ describe('managed policies', () => {
 
   it('delete: refused while attached, used as a boundary or with versions', async () => {
     const { iam } = setup()
-    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).arn
+    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).policy.arn
     await iam.createRole({ roleName: 'r', assumeRolePolicyDocument: TRUST })
     await iam.attachRolePolicy('r', arn)
     const attached = {
@@ -276,9 +280,9 @@ describe('managed policies', () => {
     const { iam } = setup({ managedPoliciesPerRole: 2 })
     await iam.createRole({ roleName: 'r', assumeRolePolicyDocument: TRUST })
     const a = (await iam.createPolicy({ policyName: 'a', path: '/x/', policyDocument: IDENTITY }))
-      .arn
-    const b = (await iam.createPolicy({ policyName: 'b', policyDocument: IDENTITY })).arn
-    const c = (await iam.createPolicy({ policyName: 'c', policyDocument: IDENTITY })).arn
+      .policy.arn
+    const b = (await iam.createPolicy({ policyName: 'b', policyDocument: IDENTITY })).policy.arn
+    const c = (await iam.createPolicy({ policyName: 'c', policyDocument: IDENTITY })).policy.arn
     await iam.attachRolePolicy('r', a)
     await iam.attachRolePolicy('r', b)
     await iam.attachRolePolicy('r', b)
@@ -348,7 +352,7 @@ describe('managed policies', () => {
 
   it('lists the roles a policy is attached to or bounds', async () => {
     const { iam } = setup()
-    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).arn
+    const arn = (await iam.createPolicy({ policyName: 'p', policyDocument: IDENTITY })).policy.arn
     await iam.createRole({ roleName: 'attached', assumeRolePolicyDocument: TRUST })
     await iam.createRole({ roleName: 'bounded', path: '/b/', assumeRolePolicyDocument: TRUST })
     await iam.createRole({ roleName: 'other', assumeRolePolicyDocument: TRUST })

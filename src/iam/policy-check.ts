@@ -1,5 +1,5 @@
 import { LanyardError } from '../errors.js'
-import { parsePolicy } from '../policy/index.js'
+import { lintPolicy, type PolicyDocument, parsePolicy } from '../policy/index.js'
 import { IAM_MESSAGES } from './messages.js'
 import type { PolicyFinding } from './types.js'
 
@@ -15,7 +15,8 @@ export type PolicyCheck =
  * (src/policy) — the one place IAM calls it. Sizes are not checked here: IAM's quotas are
  * configurable and the inline quota is an aggregate per role, so the callers enforce them.
  * AWS reports one problem per MalformedPolicyDocument; the engine reports all of them, in
- * document order, and the first one is returned.
+ * document order, and the first one is returned. A valid document is then linted: the
+ * findings are risky-but-valid constructs (warnings), never a reason to refuse the write.
  */
 export function checkPolicyDocument(text: string, kind: PolicyCheckKind): PolicyCheck {
   const parsed = parsePolicy(text, { kind, maxLength: Number.POSITIVE_INFINITY })
@@ -27,7 +28,7 @@ export function checkPolicyDocument(text: string, kind: PolicyCheckKind): Policy
     }
     return { ok: false, message: first.message }
   }
-  return { ok: true, document: parsed.document, findings: [] }
+  return { ok: true, document: parsed.document, findings: lintFindings(parsed.document, kind) }
 }
 
 /** {@link checkPolicyDocument}, throwing MalformedPolicyDocument with AWS's message. */
@@ -38,4 +39,14 @@ export function assertPolicyDocument(
   const result = checkPolicyDocument(text, kind)
   if (!result.ok) throw new LanyardError('policy.malformed', result.message)
   return { document: result.document, findings: result.findings }
+}
+
+/** The analyzer's findings on a document that passed validation, as IAM's plain shape. */
+export function lintFindings(document: PolicyDocument, kind: PolicyCheckKind): PolicyFinding[] {
+  return lintPolicy(document, { kind }).map((f) => ({
+    code: f.code,
+    severity: f.severity,
+    path: f.path,
+    message: f.message,
+  }))
 }

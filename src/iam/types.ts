@@ -108,6 +108,18 @@ export interface RoleWriteResult {
   findings: PolicyFinding[]
 }
 
+/** CreatePolicy's result: the policy and the lint findings (warnings) on its document. */
+export interface PolicyWriteResult {
+  policy: ManagedPolicy
+  findings: PolicyFinding[]
+}
+
+/** CreatePolicyVersion's result: the version and the lint findings (warnings) on its document. */
+export interface PolicyVersionWriteResult {
+  version: PolicyVersion
+  findings: PolicyFinding[]
+}
+
 export interface CreatePolicyInput {
   policyName: string
   policyDocument: string
@@ -186,7 +198,7 @@ export interface IamService {
   deleteRolePolicy(roleName: string, policyName: string): Promise<void>
 
   // Managed policies
-  createPolicy(input: CreatePolicyInput): Promise<ManagedPolicy>
+  createPolicy(input: CreatePolicyInput): Promise<PolicyWriteResult>
   getPolicy(policyArn: string): Promise<ManagedPolicy>
   listPolicies(input?: ListPoliciesInput): Promise<Paged<ManagedPolicy>>
   deletePolicy(policyArn: string): Promise<void>
@@ -195,7 +207,7 @@ export interface IamService {
     policyArn: string,
     policyDocument: string,
     setAsDefault?: boolean,
-  ): Promise<PolicyVersion>
+  ): Promise<PolicyVersionWriteResult>
   listPolicyVersions(policyArn: string, page?: PageOptions): Promise<Paged<PolicyVersion>>
   deletePolicyVersion(policyArn: string, versionId: string): Promise<void>
   setDefaultPolicyVersion(policyArn: string, versionId: string): Promise<void>

@@ -1,6 +1,7 @@
 import { IAM_RULES, type IamService } from '../../iam/index.js'
 import type { QueryOperation } from '../operation.js'
 import type { QueryInput } from '../query-input.js'
+import { type IamWarn, reportFindings } from './findings.js'
 import { EnumReader, readPage, readTags, required } from './wire-input.js'
 import { pageXml, policyDocumentXml, policyVersionXml, policyXml } from './wire-shapes.js'
 
@@ -17,15 +18,22 @@ const USAGES = ['PermissionsPolicy', 'PermissionsBoundary'] as const
 const ENTITY_TYPES = ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const
 
 /** Inline role policies, managed policies and their versions, attachments. */
-export function policyOperations(iam: IamService): Record<string, QueryOperation> {
+export function policyOperations(iam: IamService, warn?: IamWarn): Record<string, QueryOperation> {
   return {
     PutRolePolicy: {
-      async handle(input) {
+      async handle(input, ctx) {
         const role = roleName(input)
         const name = policyName(input)
         const text = document(input)
         input.done()
-        await iam.putRolePolicy(role, name, text)
+        const { findings } = await iam.putRolePolicy(role, name, text)
+        reportFindings(warn, findings, {
+          action: 'PutRolePolicy',
+          requestId: ctx.requestId,
+          kind: 'identity',
+          roleName: role,
+          policyName: name,
+        })
         return undefined
       },
     },
@@ -61,19 +69,26 @@ export function policyOperations(iam: IamService): Record<string, QueryOperation
       },
     },
     CreatePolicy: {
-      async handle(input) {
+      async handle(input, ctx) {
         const name = policyName(input)
         const path = input.string('Path', IAM_RULES.policyPath)
         const text = document(input)
         const description = input.string('Description', IAM_RULES.policyDescription)
         const tags = readTags(input)
         input.done()
-        const policy = await iam.createPolicy({
+        const { policy, findings } = await iam.createPolicy({
           policyName: name,
           path,
           policyDocument: text,
           description,
           tags,
+        })
+        reportFindings(warn, findings, {
+          action: 'CreatePolicy',
+          requestId: ctx.requestId,
+          kind: 'identity',
+          policyArn: policy.arn,
+          versionId: policy.defaultVersionId,
         })
         return { Policy: policyXml(policy, 'get') }
       },
@@ -124,12 +139,23 @@ export function policyOperations(iam: IamService): Record<string, QueryOperation
       },
     },
     CreatePolicyVersion: {
-      async handle(input) {
+      async handle(input, ctx) {
         const arn = policyArn(input)
         const text = document(input)
         const setAsDefault = input.bool('SetAsDefault')
         input.done()
-        const version = await iam.createPolicyVersion(arn, text, setAsDefault ?? false)
+        const { version, findings } = await iam.createPolicyVersion(
+          arn,
+          text,
+          setAsDefault ?? false,
+        )
+        reportFindings(warn, findings, {
+          action: 'CreatePolicyVersion',
+          requestId: ctx.requestId,
+          kind: 'identity',
+          policyArn: arn,
+          versionId: version.versionId,
+        })
         return { PolicyVersion: policyVersionXml(version, false) }
       },
     },

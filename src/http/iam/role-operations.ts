@@ -1,16 +1,17 @@
 import { IAM_INT_RULES, IAM_RULES, type IamService } from '../../iam/index.js'
 import type { QueryOperation } from '../operation.js'
 import type { QueryInput } from '../query-input.js'
+import { type IamWarn, reportFindings } from './findings.js'
 import { optional, readPage, readTagKeys, readTags, required, requireList } from './wire-input.js'
 import { pageXml, roleXml, tagsXml } from './wire-shapes.js'
 
 const roleName = (input: QueryInput) => input.string('RoleName', required(IAM_RULES.roleName))
 
 /** Role actions. Policy documents are read as plain JSON text, never URL-decoded. */
-export function roleOperations(iam: IamService): Record<string, QueryOperation> {
+export function roleOperations(iam: IamService, warn?: IamWarn): Record<string, QueryOperation> {
   return {
     CreateRole: {
-      async handle(input) {
+      async handle(input, ctx) {
         const name = roleName(input)
         const document = input.string(
           'AssumeRolePolicyDocument',
@@ -22,7 +23,7 @@ export function roleOperations(iam: IamService): Record<string, QueryOperation> 
         const permissionsBoundary = input.string('PermissionsBoundary', IAM_RULES.arn)
         const tags = readTags(input)
         input.done()
-        const { role } = await iam.createRole({
+        const { role, findings } = await iam.createRole({
           roleName: name,
           assumeRolePolicyDocument: document,
           path,
@@ -30,6 +31,12 @@ export function roleOperations(iam: IamService): Record<string, QueryOperation> 
           maxSessionDuration,
           permissionsBoundary,
           tags,
+        })
+        reportFindings(warn, findings, {
+          action: 'CreateRole',
+          requestId: ctx.requestId,
+          kind: 'trust',
+          roleName: role.roleName,
         })
         return { Role: roleXml(role, 'write') }
       },
@@ -78,11 +85,17 @@ export function roleOperations(iam: IamService): Record<string, QueryOperation> 
       },
     },
     UpdateAssumeRolePolicy: {
-      async handle(input) {
+      async handle(input, ctx) {
         const name = roleName(input)
         const document = input.string('PolicyDocument', required(IAM_RULES.policyDocument))
         input.done()
-        await iam.updateAssumeRolePolicy(name, document)
+        const { role, findings } = await iam.updateAssumeRolePolicy(name, document)
+        reportFindings(warn, findings, {
+          action: 'UpdateAssumeRolePolicy',
+          requestId: ctx.requestId,
+          kind: 'trust',
+          roleName: role.roleName,
+        })
         return undefined
       },
     },
