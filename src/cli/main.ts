@@ -9,6 +9,7 @@ import { associateIamOidcProvider } from './associate-provider.js'
 import { auditLines, explainRequest } from './audit-command.js'
 import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
+import { lintPolicyFile } from './policy-command.js'
 import { setProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
 import { createToken } from './token-command.js'
@@ -161,6 +162,24 @@ provider
   .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
   .action(async (o: { arn: string; file: string; dataDir?: string }) => {
     await setProviderJwks({ ...o, print: (l) => console.log(l) })
+  })
+
+program
+  .command('policy')
+  .description('IAM policy tools')
+  .command('lint <file>')
+  .description(
+    'findings for a policy document (- for stdin); for a trust policy, who can assume the role',
+  )
+  .addOption(
+    new Option('--kind <kind>', 'what the document is')
+      .choices(['trust', 'identity', 'resource', 'session', 'boundary'])
+      .default('trust'),
+  )
+  .action((file: string, o: { kind: string }) => {
+    const r = lintPolicyFile(file, o.kind)
+    for (const line of r.lines) console.log(line)
+    if (r.failed) process.exitCode = 1
   })
 
 program
