@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -95,7 +95,14 @@ export async function startServer(
     current: { id: account.sessionKey.id, key: Buffer.from(account.sessionKey.key, 'base64') },
   })
   const policies = createPolicyCache()
-  const audit = createAuditWriter(store)
+  const auditFile =
+    config.auditLog === undefined
+      ? undefined
+      : createWriteStream(config.auditLog, { flags: 'a', mode: 0o600 })
+  const audit = createAuditWriter(
+    store,
+    auditFile ? { stream: (line) => auditFile.write(`${line}\n`) } : {},
+  )
   const authorizer = createAuthorizer({ store, policies })
   const guard = createCallGuard({
     authorizer,
@@ -191,6 +198,7 @@ export async function startServer(
           server.closeIdleConnections()
         })
         await store.close()
+        auditFile?.end()
       })()
       return closing
     },

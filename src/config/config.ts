@@ -26,6 +26,8 @@ export const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Also append every audit record as one JSON line to this file (0600). */
+  auditLog: z.string().min(1).optional(),
   /** Quota overrides, `name=value` (e.g. `trustPolicySize=4096`); AWS's quotas otherwise. */
   limits: z
     .union([z.string(), z.array(z.string())])
@@ -70,6 +72,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   strictTrust: 'LANYARD_STRICT_TRUST',
   explainDenials: 'LANYARD_EXPLAIN_DENIALS',
   maxBodyBytes: 'LANYARD_MAX_BODY_BYTES',
+  auditLog: 'LANYARD_AUDIT_LOG',
   logLevel: 'LANYARD_LOG_LEVEL',
   limits: 'LANYARD_LIMITS',
 }
