@@ -8,6 +8,8 @@ export interface PendingAudit {
   build(): CloudTrailEvent
   /** Set once a transaction carrying the record has committed. */
   written: boolean
+  /** The record as it was committed. */
+  event?: CloudTrailEvent
 }
 
 const scope = new AsyncLocalStorage<PendingAudit>()
@@ -27,12 +29,19 @@ export function auditingStore(store: Store): Store {
     async transaction(fn) {
       const pending = scope.getStore()
       const carry = pending !== undefined && !pending.written
+      let event: CloudTrailEvent | undefined
       const result = await store.transaction(async (tx) => {
         const r = await fn(tx)
-        if (carry) await tx.audit.insertMany([toAuditRecord(pending.build())])
+        if (carry) {
+          event = pending.build()
+          await tx.audit.insertMany([toAuditRecord(event)])
+        }
         return r
       })
-      if (carry) pending.written = true
+      if (carry && event) {
+        pending.written = true
+        pending.event = event
+      }
       return result
     },
   }

@@ -89,7 +89,8 @@ export function createCallGuard(deps: {
           )
         }
         const result = await withPendingAudit(pending, fn)
-        if (!pending.written) await deps.audit.record(pending.build())
+        if (pending.event) deps.audit.committed(pending.event)
+        else await deps.audit.record(pending.build())
         return result
       } catch (error) {
         const d = error instanceof AccessDeniedError ? error.decision : decision
