@@ -86,6 +86,12 @@ export const IAM_RULES = {
     pattern: /^v[1-9][0-9]*(?:\.[A-Za-z0-9-]*)?$/,
     patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?',
   },
+  /** `ActionNameType` (SimulatePrincipalPolicy, SimulateCustomPolicy). */
+  actionName: { min: 3, max: 128 },
+  /** `ResourceNameType`: ResourceArns, ResourceOwner, CallerArn. */
+  resourceName: { min: 1, max: 2048 },
+  contextKeyName: { min: 5, max: 256 },
+  resourceHandlingOption: { min: 1, max: 64 },
   oidcUrl: { min: 1, max: 255 },
   clientId: { min: 1, max: 255 },
   thumbprint: { min: 40, max: 40 },

@@ -1,6 +1,7 @@
 /**
- * IAM: OpenID Connect providers, roles, inline and managed policies (issue #3), as a domain
- * service with camelCase shapes. The awsQuery wire layer is src/http/iam/.
+ * IAM: OpenID Connect providers, roles, inline and managed policies (issue #3) and the policy
+ * simulator (issue #4), as a domain service with camelCase shapes. The awsQuery wire layer is
+ * src/http/iam/.
  *
  * @example
  * ```ts
@@ -22,4 +23,8 @@ export { providerUrlWithoutScheme } from './oidc-providers.js'
 export type { PolicyCheckKind } from './policy-check.js'
 export { policySize } from './policy-size.js'
 export { createIamService } from './service.js'
+export type { SimulationPolicy, SimulationSubject } from './simulate.js'
+export { ANY_RESOURCE, createSimulation, SOURCE_POLICY_TYPES } from './simulate.js'
+export type { StatementSpan } from './statement-positions.js'
+export { statementSpans } from './statement-positions.js'
 export type * from './types.js'

@@ -31,6 +31,15 @@ export const IAM_MESSAGES = {
   quota: (name: string, n: number) => `Cannot exceed quota for ${name}: ${n}`,
   inlinePolicySize: (n: number, roleName: string) =>
     `Maximum policy size of ${n} bytes exceeded for role ${roleName}`,
+  userNotFound: (name: string) => `The user with name ${name} cannot be found.`,
+  groupNotFound: (name: string) => `The group with name ${name} cannot be found.`,
+  invalidEntityArn: (arn: string) =>
+    `Invalid Entity Arn: ${arn} does not clearly define entity type and name.`,
+  policySourceOtherAccount: (caller: string, owner: string) =>
+    `Invalid Policy Source Arn: caller's account ${caller} does not have access to policies in account ${owner}`,
+  invalidCaller: 'Invalid caller - Caller must be an IAM user in this context.',
+  tooManyBoundaries: 'The list of Permissions Boundary policies cannot exceed 1 items.',
+  invalidResourceOwner: (value: string) => `Invalid ResourceOwner: ${value}`,
   versionsPerPolicy: (n: number) =>
     `A managed policy can have up to ${n} versions. Before you create a new version, you must delete an existing version.`,
 } as const

@@ -152,6 +152,108 @@ export interface PolicyEntities {
   marker?: string
 }
 
+/** A decision of the policy simulator, as the wire spells it. */
+export type SimulationDecision = 'allowed' | 'explicitDeny' | 'implicitDeny'
+
+/**
+ * `ContextEntry.ContextKeyType`. A `…List` type makes the key multivalued; the others make it
+ * single-valued (several values given for one still make it multivalued).
+ */
+export type ContextKeyType =
+  | 'string'
+  | 'stringList'
+  | 'numeric'
+  | 'numericList'
+  | 'boolean'
+  | 'booleanList'
+  | 'ip'
+  | 'ipList'
+  | 'binary'
+  | 'binaryList'
+  | 'date'
+  | 'dateList'
+
+/** A condition key's value(s) for a simulation (`ContextEntries`). */
+export interface ContextEntry {
+  key: string
+  values: readonly string[]
+  /** Default `string`. */
+  type?: ContextKeyType | undefined
+}
+
+/** SimulateCustomPolicy's input (the policies are given as text). */
+export interface SimulateCustomPolicyInput extends PageOptions {
+  /** Identity policies, `PolicyInputList.N`. */
+  policyInputList: readonly string[]
+  /** At most one permissions boundary. */
+  permissionsBoundaryPolicyInputList?: readonly string[] | undefined
+  actionNames: readonly string[]
+  /** Default: `*` (every resource). */
+  resourceArns?: readonly string[] | undefined
+  /** A resource-based policy every simulated resource is treated as having. */
+  resourcePolicy?: string | undefined
+  /** The account owning resources whose ARN names none: an account id or `arn:aws:iam::<id>:root`. */
+  resourceOwner?: string | undefined
+  /** An IAM user ARN, the principal a resource policy is evaluated for. */
+  callerArn?: string | undefined
+  contextEntries?: readonly ContextEntry[] | undefined
+  /** Accepted and ignored (the EC2 scenarios AWS enforces resources for). */
+  resourceHandlingOption?: string | undefined
+}
+
+/** SimulatePrincipalPolicy's input: the policies of the role `policySourceArn`, plus extra ones. */
+export interface SimulatePrincipalPolicyInput
+  extends Omit<SimulateCustomPolicyInput, 'policyInputList'> {
+  policySourceArn: string
+  policyInputList?: readonly string[] | undefined
+}
+
+/** Where a statement is in its policy's text (`Position`: 1-based line and column). */
+export interface TextPosition {
+  line: number
+  column: number
+}
+
+/** A statement that decided a simulation (`Statement`). */
+export interface SimulatedStatement {
+  /** The inline or managed policy's name, `PolicyInputList.N`, `ResourcePolicy`, … */
+  sourcePolicyId: string
+  /** What IAM answers: `IAM Policy`, `Permissions Boundary Policy` or `Resource Policy`. */
+  sourcePolicyType: string
+  startPosition: TextPosition
+  endPosition: TextPosition
+}
+
+/** How the permissions boundary weighed in (present when there is one). */
+export interface PermissionsBoundaryDecisionDetail {
+  /** An Allow of the boundary matched and no Deny of it did. */
+  allowedByPermissionsBoundary: boolean
+}
+
+/** The simulation of one action on one listed resource (`ResourceSpecificResult`). */
+export interface ResourceSpecificResult {
+  evalResourceName: string
+  evalResourceDecision: SimulationDecision
+  matchedStatements: SimulatedStatement[]
+  missingContextValues: string[]
+  permissionsBoundaryDecisionDetail?: PermissionsBoundaryDecisionDetail
+}
+
+/** One `EvaluationResult`: an action on `*`, or an action on one listed resource. */
+export interface EvaluationResult {
+  evalActionName: string
+  evalResourceName: string
+  evalDecision: SimulationDecision
+  matchedStatements: SimulatedStatement[]
+  /** Condition keys the relevant statements use that the context lacks (`*` only; see below). */
+  missingContextValues: string[]
+  permissionsBoundaryDecisionDetail?: PermissionsBoundaryDecisionDetail
+  /** Present (and empty: single account) when a resource was listed. */
+  evalDecisionDetails?: Record<string, SimulationDecision>
+  /** Present when a resource was listed: its result, with its missing context values. */
+  resourceSpecificResults?: ResourceSpecificResult[]
+}
+
 /** The IAM API Lanyard implements, one method per AWS action. */
 export interface IamService {
   // OpenID Connect providers
@@ -218,4 +320,8 @@ export interface IamService {
     options?: PageOptions & { pathPrefix?: string | undefined },
   ): Promise<Paged<AttachedPolicy>>
   listEntitiesForPolicy(input: ListEntitiesForPolicyInput): Promise<PolicyEntities>
+
+  // Policy simulator
+  simulatePrincipalPolicy(input: SimulatePrincipalPolicyInput): Promise<Paged<EvaluationResult>>
+  simulateCustomPolicy(input: SimulateCustomPolicyInput): Promise<Paged<EvaluationResult>>
 }
