@@ -141,6 +141,24 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     return seconds
   }
 
+  /** The credentials and assumed-role user of a freshly minted session. */
+  const issued = (
+    minted: ReturnType<SessionSealer['mint']>,
+    role: RoleRecord,
+    sessionName: string,
+  ) => ({
+    credentials: {
+      accessKeyId: minted.session.accessKeyId,
+      secretAccessKey: minted.session.secretAccessKey,
+      sessionToken: minted.sessionToken,
+      expiration: minted.session.expiresAt,
+    },
+    assumedRoleUser: {
+      arn: assumedRoleArn(deps.accountId, role.roleName, sessionName),
+      assumedRoleId: `${role.roleId}:${sessionName}`,
+    },
+  })
+
   const globalContext = (ctx: OperationContext): Record<string, string> => ({
     'aws:CurrentTime': new Date(ctx.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
@@ -297,16 +315,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       })
       audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
       const output: AssumeRoleWithWebIdentityOutput = {
-        credentials: {
-          accessKeyId: minted.session.accessKeyId,
-          secretAccessKey: minted.session.secretAccessKey,
-          sessionToken: minted.sessionToken,
-          expiration: nowSeconds + seconds,
-        },
-        assumedRoleUser: {
-          arn: assumedRoleArn(deps.accountId, r.roleName, input.roleSessionName),
-          assumedRoleId: `${r.roleId}:${input.roleSessionName}`,
-        },
+        ...issued(minted, r, input.roleSessionName),
         subjectFromWebIdentityToken: identity.subject,
         provider: identity.provider.arn,
         audience: identity.audience,
@@ -420,16 +429,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
       return {
         output: {
-          credentials: {
-            accessKeyId: minted.session.accessKeyId,
-            secretAccessKey: minted.session.secretAccessKey,
-            sessionToken: minted.sessionToken,
-            expiration: nowSeconds + seconds,
-          },
-          assumedRoleUser: {
-            arn: assumedRoleArn(deps.accountId, r.roleName, input.roleSessionName),
-            assumedRoleId: `${r.roleId}:${input.roleSessionName}`,
-          },
+          ...issued(minted, r, input.roleSessionName),
           ...(passedPolicies || tagChars > 0 ? { packedPolicySize: packed } : {}),
           ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         },

@@ -1,3 +1,4 @@
+import type { Attribution } from '../audit/event.js'
 import type { Decision } from '../policy/index.js'
 
 /** What the token verifier hands STS (see src/token). */
@@ -79,13 +80,5 @@ export interface ExchangeAudit {
   decision?: Decision
   reasons?: string[]
   webIdentity?: { providerArn: string; subject: string; audience: string; issuer: string }
-  attribution?: {
-    jti?: string
-    cluster?: string
-    namespace?: string
-    serviceAccount?: string
-    podName?: string
-    podUid?: string
-    sessionAccessKeyId?: string
-  }
+  attribution?: Attribution
 }
