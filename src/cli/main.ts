@@ -10,6 +10,7 @@ import { auditLines, explainRequest } from './audit-command.js'
 import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
 import { lintPolicyFile } from './policy-command.js'
+import { registerPodCommand } from './pod-command.js'
 import { setProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
 import { createToken } from './token-command.js'
@@ -207,6 +208,8 @@ program
   .action(async (requestId: string, o: { dataDir?: string }) => {
     for (const line of await explainRequest(requestId, o.dataDir)) console.log(line)
   })
+
+registerPodCommand(program)
 
 let serving = false
 program.hook('preAction', (_program, command) => {
