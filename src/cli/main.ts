@@ -7,6 +7,7 @@ import { LanyardError } from '../errors.js'
 import { startServer } from '../main.js'
 import { associateIamOidcProvider } from './associate-provider.js'
 import { auditLines, explainRequest } from './audit-command.js'
+import { exportClusterSigningKey, importClusterSigningKey } from './cluster-keys.js'
 import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
 import { lintPolicyFile } from './policy-command.js'
@@ -141,6 +142,31 @@ cluster
       } as ConstructorParameters<typeof CreateClusterCommand>[0]),
     )
     console.log(`cluster ${name} created; OIDC issuer ${out.cluster?.identity?.oidc?.issuer}`)
+  })
+cluster
+  .command('export-signing-key')
+  .description("write the cluster issuer's private signing key (PKCS #8 PEM) for kube-apiserver")
+  .requiredOption('--cluster <name>', 'cluster name')
+  .option('--out <file>', 'private key file, written 0600 (default: stdout)')
+  .option('--public-out <file>', 'public key file (default: --out with .pub)')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: { cluster: string; out?: string; publicOut?: string; dataDir?: string }) => {
+    await exportClusterSigningKey({
+      ...o,
+      // With the key on stdout, everything else goes to stderr so `> sa.key` stays clean.
+      print: (l) => (o.out === undefined ? console.error(l) : console.log(l)),
+      write: (pem) => process.stdout.write(pem),
+    })
+  })
+cluster
+  .command('import-signing-key')
+  .description("add an existing RSA private key (e.g. kube-apiserver's) to a cluster's issuer")
+  .requiredOption('--cluster <name>', 'cluster name')
+  .requiredOption('--file <key.pem>', 'PEM private key (PKCS #1 or PKCS #8)')
+  .option('--activate', 'Lanyard signs its own tokens with it too (default: JWKS only)')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(async (o: { cluster: string; file: string; activate?: boolean; dataDir?: string }) => {
+    await importClusterSigningKey({ ...o, print: (l) => console.log(l) })
   })
 
 const utils = program.command('utils').description('eksctl-style helpers')
