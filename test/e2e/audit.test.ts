@@ -1,12 +1,6 @@
 import { join } from 'node:path'
-import { CreateClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  GetRoleCommand,
-  IAMClient,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam'
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
@@ -15,6 +9,7 @@ import { explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { startTestServer, type TestServer } from './harness.js'
+import { setUpIrsa } from './irsa-setup.js'
 
 /**
  * The audit trail: every STS call, every signed call and every IAM change is one CloudTrail
@@ -51,43 +46,12 @@ describe('audit trail', () => {
   beforeAll(async () => {
     t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' }, { logs })
     secrets.push(t.sdk.credentials.secretAccessKey)
-    const eks = new EKSClient(t.sdk)
-    const iam = new IAMClient(t.sdk)
-    const { cluster } = await eks.send(new CreateClusterCommand({ name: 'my-cluster' } as never))
-    const issuer = cluster?.identity?.oidc?.issuer as string
-    const provider = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
-    )
-    const host = issuer.slice('https://'.length)
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'Reader',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: provider.OpenIDConnectProviderArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: { [`${host}:sub`]: 'system:serviceaccount:test:my-service-account' },
-              },
-            },
-          ],
-        }),
-      }),
-    )
-    roleArn = role.Role?.Arn as string
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'Reader',
-        PolicyName: 'describe',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: '*' }],
-        }),
-      }),
-    )
+    ;({ roleArn } = await setUpIrsa(t, {
+      roleName: 'Reader',
+      subject: 'test:my-service-account',
+      withAud: false,
+      allow: ['eks:DescribeCluster'],
+    }))
   })
   afterAll(async () => {
     await t?.close()

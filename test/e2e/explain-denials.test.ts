@@ -1,16 +1,11 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/cli/token-command.js'
 import { startTestServer, type TestServer } from './harness.js'
+import { setUpIrsa } from './irsa-setup.js'
 
 /** Development mode: `--explain-denials` appends the reason; `--audit-log` streams the records. */
 describe('--explain-denials and --audit-log', () => {
@@ -25,33 +20,12 @@ describe('--explain-denials and --audit-log', () => {
       explainDenials: true,
       auditLog,
     })
-    const { cluster } = await new EKSClient(t.sdk).send(
-      new CreateClusterCommand({ name: 'c' } as never),
-    )
-    const issuer = cluster?.identity?.oidc?.issuer as string
-    const iam = new IAMClient(t.sdk)
-    const p = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
-    )
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'r',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: p.OpenIDConnectProviderArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: { [`${issuer.slice(8)}:sub`]: 'system:serviceaccount:test:app' },
-              },
-            },
-          ],
-        }),
-      }),
-    )
-    roleArn = role.Role?.Arn as string
+    ;({ roleArn } = await setUpIrsa(t, {
+      cluster: 'c',
+      roleName: 'r',
+      subject: 'test:app',
+      withAud: false,
+    }))
   })
   afterAll(async () => {
     await t?.close()

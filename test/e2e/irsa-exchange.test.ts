@@ -1,18 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  CreateClusterCommand,
-  DescribeClusterCommand,
-  EKSClient,
-  ListClustersCommand,
-} from '@aws-sdk/client-eks'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  IAMClient,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam'
+import { DescribeClusterCommand, EKSClient, ListClustersCommand } from '@aws-sdk/client-eks'
 import {
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
@@ -22,6 +11,7 @@ import { fromNodeProviderChain, fromTokenFile } from '@aws-sdk/credential-provid
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createToken } from '../../src/cli/token-command.js'
 import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
+import { setUpIrsa } from './irsa-setup.js'
 
 const ISSUER_BASE = 'https://oidc.lanyard.test'
 
@@ -46,46 +36,11 @@ describe('IRSA exchange with unmodified clients', () => {
 
   beforeAll(async () => {
     t = await startTestServer({ issuerBaseUrl: ISSUER_BASE })
-    const eks = new EKSClient(t.sdk)
-    const iam = new IAMClient(t.sdk)
-    const { cluster } = await eks.send(new CreateClusterCommand({ name: 'my-cluster' } as never))
-    const issuer = cluster?.identity?.oidc?.issuer as string
-    const provider = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
-    )
-    const host = issuer.slice('https://'.length)
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'ClusterSelfDescribeRole',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: provider.OpenIDConnectProviderArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: {
-                  [`${host}:sub`]: 'system:serviceaccount:test:my-service-account',
-                  [`${host}:aud`]: 'sts.amazonaws.com',
-                },
-              },
-            },
-          ],
-        }),
-      }),
-    )
-    roleArn = role.Role?.Arn as string
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'ClusterSelfDescribeRole',
-        PolicyName: 'ClusterOIDCPolicy',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: '*' }],
-        }),
-      }),
-    )
+    ;({ roleArn } = await setUpIrsa(t, {
+      roleName: 'ClusterSelfDescribeRole',
+      subject: 'test:my-service-account',
+      allow: ['eks:DescribeCluster'],
+    }))
     const dir = mkdtempSync(join(tmpdir(), 'lanyard-token-'))
     tokenFile = join(dir, 'token')
     // kubelet writes the token without a newline; editors and `echo` add one: accept both.
