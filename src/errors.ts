@@ -32,6 +32,9 @@ export type ErrorCode =
   | 'config.invalid'
   | 'idp.communication_error'
   | 'token.idp_unreachable'
+  | 'stack.insufficient_capabilities'
+  | 'stack.change_set_not_found'
+  | 'stack.invalid_change_set_status'
 
 /** The one error class of Lanyard: a stable `code` plus a message safe to show a client. */
 export class LanyardError extends Error {

@@ -53,7 +53,15 @@ const BY_PROTOCOL: Record<WireProtocol, Partial<Record<ErrorCode, Mapping>>> = {
     'idp.communication_error': { status: 400, code: 'IDPCommunicationError' },
     'token.idp_unreachable': { status: 400, code: 'IDPCommunicationError' },
   },
-  cloudformation: {},
+  cloudformation: {
+    'request.invalid': { status: 400, code: 'ValidationError' },
+    'entity.not_found': { status: 400, code: 'ValidationError' },
+    'entity.exists': { status: 400, code: 'AlreadyExistsException' },
+    'entity.limit_exceeded': { status: 400, code: 'LimitExceededException' },
+    'stack.insufficient_capabilities': { status: 400, code: 'InsufficientCapabilitiesException' },
+    'stack.change_set_not_found': { status: 404, code: 'ChangeSetNotFound' },
+    'stack.invalid_change_set_status': { status: 400, code: 'InvalidChangeSetStatus' },
+  },
   eks: {
     'request.invalid': { status: 400, code: 'InvalidParameterException' },
     'request.validation': { status: 400, code: 'InvalidParameterException' },
