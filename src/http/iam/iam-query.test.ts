@@ -79,7 +79,7 @@ function setup() {
 }
 
 describe('IAM awsQuery service', () => {
-  it('is the awsQuery IAM service with every action of issue #3', () => {
+  it('is the awsQuery IAM service with every action of issues #3 and #4', () => {
     const { service } = setup()
     const s: QueryService = service
     expect(s).toMatchObject({ signingName: 'iam', namespace: IAM_NAMESPACE, version: '2010-05-08' })
@@ -124,6 +124,8 @@ describe('IAM awsQuery service', () => {
         'DetachRolePolicy',
         'ListAttachedRolePolicies',
         'ListEntitiesForPolicy',
+        'SimulatePrincipalPolicy',
+        'SimulateCustomPolicy',
       ].sort(),
     )
     for (const op of s.operations.values()) expect(op.unsigned).toBeUndefined()

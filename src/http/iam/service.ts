@@ -4,6 +4,7 @@ import type { IamWarn } from './findings.js'
 import { oidcOperations } from './oidc-operations.js'
 import { policyOperations } from './policy-operations.js'
 import { roleOperations } from './role-operations.js'
+import { simulationOperations } from './simulation-operations.js'
 
 /** IAM's awsQuery protocol: API version 2010-05-08, SigV4 signing name `iam` ([IAM-MODEL]). */
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/'
@@ -21,6 +22,7 @@ export function createIamQueryService(iam: IamService, warn?: IamWarn): QuerySer
       ...oidcOperations(iam),
       ...roleOperations(iam, warn),
       ...policyOperations(iam, warn),
+      ...simulationOperations(iam),
     }),
   )
   return { signingName: 'iam', namespace: IAM_NAMESPACE, version: '2010-05-08', operations }

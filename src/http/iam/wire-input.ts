@@ -1,5 +1,13 @@
 import { isLanyardError, LanyardError } from '../../errors.js'
-import { IAM_INT_RULES, IAM_RULES, lengthOnly, type ModelRule, type Tag } from '../../iam/index.js'
+import {
+  type ContextEntry,
+  type ContextKeyType,
+  IAM_INT_RULES,
+  IAM_RULES,
+  lengthOnly,
+  type ModelRule,
+  type Tag,
+} from '../../iam/index.js'
 import { QueryInput, type StringRule } from '../query-input.js'
 
 /**
@@ -64,7 +72,7 @@ export class EnumReader {
     const value = this.input.string(name)
     if (value === undefined) return undefined
     if ((values as readonly string[]).includes(value)) return value as T
-    const member = name.charAt(0).toLowerCase() + name.slice(1)
+    const member = memberPath(name)
     this.problems.push(
       `Value '${value.slice(0, 256)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
     )
@@ -108,4 +116,57 @@ export function acceptListAlias(input: QueryInput, names: readonly string[]): Qu
     if (!params.has(key)) params.set(key, v)
   }
   return new QueryInput(params)
+}
+
+/** `ContextEntries.member.1.ContextKeyType` → `contextEntries.1.member.contextKeyType`, as AWS prints members. */
+function memberPath(wireName: string): string {
+  const lowerFirst = (p: string) => p.charAt(0).toLowerCase() + p.slice(1)
+  const parts = wireName.split('.')
+  const out: string[] = []
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as string
+    if (p === 'member' && i + 1 < parts.length) {
+      out.push(`${parts[i + 1]}.member`)
+      i++
+    } else out.push(lowerFirst(p))
+  }
+  return out.join('.')
+}
+
+/** `ContextKeyTypeEnum` of the IAM model. */
+export const CONTEXT_KEY_TYPES: readonly ContextKeyType[] = [
+  'string',
+  'stringList',
+  'numeric',
+  'numericList',
+  'boolean',
+  'booleanList',
+  'ip',
+  'ipList',
+  'binary',
+  'binaryList',
+  'date',
+  'dateList',
+]
+
+/**
+ * `ContextEntries.member.N.{ContextKeyName, ContextKeyValues.member.M, ContextKeyType}`
+ * (ContextEntryListType). An entry without a key name names nothing and is left out.
+ */
+export function readContextEntries(
+  input: QueryInput,
+  enums: EnumReader,
+): ContextEntry[] | undefined {
+  const keys = [...input.params.keys()]
+  const out: ContextEntry[] = []
+  for (let i = 1; ; i++) {
+    const prefix = `ContextEntries.member.${i}.`
+    if (!keys.some((k) => k.startsWith(prefix))) break
+    const key = input.string(`${prefix}ContextKeyName`, IAM_RULES.contextKeyName)
+    const values = input.list(`${prefix}ContextKeyValues`) ?? []
+    const type = enums.read(`${prefix}ContextKeyType`, CONTEXT_KEY_TYPES)
+    if (key !== undefined) out.push({ key, values, ...(type !== undefined && { type }) })
+  }
+  if (out.length === 0 && !input.params.has('ContextEntries')) return undefined
+  return out
 }
