@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'stack.insufficient_capabilities'
   | 'stack.change_set_not_found'
   | 'stack.invalid_change_set_status'
+  | 'client.outdated'
 
 /** The one error class of Lanyard: a stable `code` plus a message safe to show a client. */
 export class LanyardError extends Error {
