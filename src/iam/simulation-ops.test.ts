@@ -123,6 +123,23 @@ describe('SimulatePrincipalPolicy on a role', () => {
       boundary: true,
     },
     {
+      name: 'a resource policy naming the caller (CallerArn) allows past the boundary',
+      input: principal({
+        actionNames: ['sqs:SendMessage'],
+        resourceArns: [`arn:aws:sqs:us-east-1:${ACCOUNT}:q`],
+        resourcePolicy: policy({
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/alice` },
+          Action: 'sqs:SendMessage',
+          Resource: '*',
+        }),
+        callerArn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      }),
+      decisions: [['sqs:SendMessage', `arn:aws:sqs:us-east-1:${ACCOUNT}:q`, 'allowed']],
+      sources: [['ResourcePolicy', 'Resource Policy']],
+      boundary: false,
+    },
+    {
       name: 'every action on every resource, action by action',
       input: principal({
         actionNames: ['eks:DescribeCluster', 's3:GetObject'],

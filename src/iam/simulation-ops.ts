@@ -217,7 +217,7 @@ export function createSimulationOps(
             ? undefined
             : read(input.resourcePolicy, 'ResourcePolicy', 'resource'),
         callerArn: input.callerArn,
-        callerAccount: ctx.accountId,
+        callerAccount: input.callerArn?.split(':')[4] ?? ctx.accountId,
         resourceOwner: ownerAccount(input.resourceOwner),
         context: contextOf(input.contextEntries),
       }
