@@ -272,5 +272,6 @@ export async function importClusterSigningKey(
       : `cluster ${options.cluster} already has key ${key.kid}: nothing changed`,
   )
   options.print(`key id kube-apiserver signs with: ${kubernetesKid}`)
+  if (added) options.print('a running `lanyard up` serves the new key within 5 seconds')
   return { kid: key.kid, kubernetesKid, added, active: isActive }
 }
