@@ -191,19 +191,18 @@ describe('lanyard cluster export-signing-key / import-signing-key', () => {
       expect(out.SubjectFromWebIdentityToken).toBe(SUB)
     })
 
-    it.each([['an unknown cluster', { cluster: 'nope' }, 'entity.not_found']])(
-      'refuses %s',
-      async (_name, over, code) => {
-        const err = await exportClusterSigningKey({
-          cluster: 'kind',
-          dataDir: t.dataDir,
-          print,
-          write: () => undefined,
-          ...over,
-        }).catch((e: unknown) => e)
-        expect(isLanyardError(err) && err.code).toBe(code)
-      },
-    )
+    it.each([
+      ['an unknown cluster', 'nope', 'entity.not_found'],
+      ['a cluster name that is no cluster', '../kind', 'entity.not_found'],
+    ])('refuses %s', async (_name, cluster, code) => {
+      const err = await exportClusterSigningKey({
+        cluster,
+        dataDir: t.dataDir,
+        print,
+        write: () => undefined,
+      }).catch((e: unknown) => e)
+      expect(isLanyardError(err) && err.code).toBe(code)
+    })
   })
 
   describe('import', () => {
