@@ -133,11 +133,12 @@ export async function startServer(
     { explainDenials: config.explainDenials },
   )
   const iamResources = createIamResourceResolver({ store, accountId: account.accountId })
+  const lintLog = logger.child({ component: 'iam' })
   let ready = false
   const handler = createApp({
     region: config.region,
     queryServices: [
-      createIamQueryService(iam),
+      createIamQueryService(iam, (msg, details) => lintLog.warn(details, msg)),
       createStsQueryService({ sts, audit, accountId: account.accountId }),
     ],
     restRoutes: [
