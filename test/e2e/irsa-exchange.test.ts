@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from '@aws-sdk/client-eks'
+import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam'
 import {
   AssumeRoleWithWebIdentityCommand,
   GetCallerIdentityCommand,
@@ -226,5 +227,19 @@ describe('IRSA exchange with unmodified clients', () => {
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it('SimulatePrincipalPolicy answers with the same engine that authorizes calls', async () => {
+    const iam = new IAMClient(t.sdk)
+    const out = await iam.send(
+      new SimulatePrincipalPolicyCommand({
+        PolicySourceArn: roleArn,
+        ActionNames: ['eks:DescribeCluster', 'eks:ListClusters'],
+      }),
+    )
+    expect(out.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalDecision])).toEqual([
+      ['eks:DescribeCluster', 'allowed'],
+      ['eks:ListClusters', 'implicitDeny'],
+    ])
   })
 })
