@@ -7,6 +7,7 @@ export type SkipReason =
   | 'up-to-date'
   | 'not-a-pod-create'
   | 'lookup-failed'
+  | 'internal-error'
   | 'malformed-pod'
 
 /** How a Pod was given credentials (upstream's `pod_identity_webhook_pod_count{method}`). */

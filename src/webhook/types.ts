@@ -86,3 +86,21 @@ export type LookupServiceAccount = (
   namespace: string,
   name: string,
 ) => Promise<ServiceAccountInfo | undefined>
+
+/**
+ * The optional admission-time check: warnings (empty when all is well) about the role a Pod is
+ * about to use, e.g. it does not exist or its trust policy would refuse this ServiceAccount.
+ */
+export type CheckRole = (
+  roleArn: string,
+  namespace: string,
+  serviceAccount: string,
+  audience: string,
+) => Promise<string[]>
+
+/**
+ * Told when a Pod that (as far as can be known) should get credentials could not be mutated;
+ * the ServiceAccount cache's owner turns it into a Kubernetes Event. Never called for dry runs.
+ * `pod.metadata.namespace` is set to the request's namespace.
+ */
+export type OnMutationFailure = (pod: Pod, reason: string) => void | Promise<void>
