@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings are data here
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { isLanyardError } from '../../errors.js'
