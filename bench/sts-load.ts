@@ -1,0 +1,278 @@
+import { createHash, createHmac } from 'node:crypto'
+import { Agent, type OutgoingHttpHeaders, request } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { SignatureV4 } from '@smithy/signature-v4'
+
+/**
+ * The load generator, in its own process (`node --import tsx bench/sts-load.ts`), so it never
+ * shares an event loop with a server under test. Closed loop: `connections` keep-alive
+ * connections (one `node:http` Agent), each sending its next request as soon as the previous
+ * answer has been read in full. Every answer is checked (status and content); throughput counts
+ * the answers completed inside the measured window, latency is taken over the requests started
+ * inside it. Requests are prepared before the clock starts: form bodies are sent once by the
+ * parent, SigV4 requests are signed here (with `@smithy/signature-v4`, the SDK's own signer)
+ * before the run, so no signing happens while measuring.
+ *
+ * IPC (see sts.ts): `bodies` and `sign` prepare a named request set and answer `{ type: 'ok' }`;
+ * `run` answers `{ type: 'result', … }`. It exits when the parent goes away.
+ */
+
+export interface SessionCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken: string
+}
+
+export type LoadRequest =
+  | { type: 'stop' }
+  | { type: 'bodies'; name: string; path: string; bodies: string[] }
+  | {
+      type: 'sign'
+      name: string
+      port: number
+      path: string
+      region: string
+      service: string
+      sessions: SessionCredentials[]
+      count: number
+    }
+  | {
+      type: 'run'
+      set: string
+      port: number
+      connections: number
+      warmupMs: number
+      durationMs: number
+      maxRequests: number
+      /** Every answer must have this status and contain each of these strings. */
+      expect: { status: number; contains: string[] }
+    }
+
+export interface RunResult {
+  /** Answers completed inside the measured window. */
+  completed: number
+  seconds: number
+  rps: number
+  /** Latency over the requests started inside the window, milliseconds. */
+  p50: number
+  p99: number
+  max: number
+  /** Every answer received, warm-up and drain included (what the audit trail must hold). */
+  total: number
+  errors: number
+  firstError?: string
+  /** CPU time of this process during the run, microseconds. */
+  cpuUs: number
+}
+
+export type LoadReply =
+  | { type: 'ok'; count: number }
+  | ({ type: 'result' } & RunResult)
+  | { type: 'failed'; error: string }
+
+interface Prepared {
+  method: string
+  path: string
+  headers: OutgoingHttpHeaders
+  body: Buffer | undefined
+}
+
+const HOST = '127.0.0.1'
+const sets = new Map<string, Prepared[]>()
+
+function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data)
+}
+
+/** smithy's hash constructor contract: with a secret it is an HMAC. */
+class NodeSha256 {
+  readonly #h
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#h =
+      secret === undefined
+        ? createHash('sha256')
+        : createHmac('sha256', typeof secret === 'string' ? secret : toBytes(secret))
+  }
+  update(data: string | Uint8Array): void {
+    this.#h.update(data)
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#h.digest())
+  }
+  reset(): void {}
+}
+
+function formSet(path: string, bodies: string[]): Prepared[] {
+  return bodies.map((b) => {
+    const body = Buffer.from(b, 'latin1')
+    return {
+      method: 'POST',
+      path,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        'content-length': String(body.length),
+        'user-agent': 'lanyard-sts-bench',
+      },
+      body,
+    }
+  })
+}
+
+/**
+ * Signs `count` GETs, round-robin over the sessions, each session's requests dated one second
+ * apart going back from now (all well inside SigV4's 15-minute window), so no two are equal.
+ */
+async function signSet(m: Extract<LoadRequest, { type: 'sign' }>): Promise<Prepared[]> {
+  const signers = m.sessions.map(
+    (credentials) =>
+      new SignatureV4({ credentials, region: m.region, service: m.service, sha256: NodeSha256 }),
+  )
+  const now = Date.now()
+  const out: Prepared[] = []
+  for (let i = 0; i < m.count; i++) {
+    const signer = signers[i % signers.length] as SignatureV4
+    const signed = await signer.sign(
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: HOST,
+        port: m.port,
+        path: m.path,
+        query: {},
+        headers: { host: `${HOST}:${m.port}`, 'user-agent': 'lanyard-sts-bench' },
+      },
+      { signingDate: new Date(now - Math.floor(i / signers.length) * 1000) },
+    )
+    out.push({
+      method: 'GET',
+      path: m.path,
+      headers: signed.headers as OutgoingHttpHeaders,
+      body: undefined,
+    })
+  }
+  return out
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  return sorted[i] as number
+}
+
+function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
+  const requests = sets.get(m.set)
+  if (requests === undefined || requests.length === 0)
+    return Promise.reject(new Error(`no request set ${m.set}`))
+  const agent = new Agent({ keepAlive: true, maxSockets: m.connections })
+  const latencies = new Float64Array(m.maxRequests)
+  let samples = 0
+  let completed = 0
+  let total = 0
+  let started = 0
+  let errors = 0
+  let firstError: string | undefined
+  // Each run starts at another place in the set, so consecutive runs do not replay one order.
+  let cursor = Math.floor(Math.random() * requests.length)
+  const cpu0 = process.cpuUsage()
+  const t0 = performance.now()
+  const from = t0 + m.warmupMs
+  const until = from + m.durationMs
+  const ok = (status: number | undefined, body: string) =>
+    status === m.expect.status && m.expect.contains.every((s) => body.includes(s))
+
+  return new Promise((resolve) => {
+    let active = m.connections
+    const finish = () => {
+      active--
+      if (active > 0) return
+      agent.destroy()
+      const cpu = process.cpuUsage(cpu0)
+      const sorted = latencies.subarray(0, samples).sort()
+      const seconds = m.durationMs / 1000
+      resolve({
+        completed,
+        seconds,
+        rps: completed / seconds,
+        p50: quantile(sorted, 0.5),
+        p99: quantile(sorted, 0.99),
+        max: quantile(sorted, 1),
+        total,
+        errors,
+        ...(firstError !== undefined ? { firstError } : {}),
+        cpuUs: cpu.user + cpu.system,
+      })
+    }
+    const next = () => {
+      const begin = performance.now()
+      if (begin >= until || started >= m.maxRequests) {
+        finish()
+        return
+      }
+      started++
+      const r = requests[cursor++ % requests.length] as Prepared
+      let settled = false
+      const settle = (status: number | undefined, body: string, error?: string) => {
+        if (settled) return
+        settled = true
+        const end = performance.now()
+        total++
+        if (end >= from && end <= until) completed++
+        if (begin >= from && samples < latencies.length) latencies[samples++] = end - begin
+        if (error !== undefined || !ok(status, body)) {
+          errors++
+          firstError ??= error ?? `status ${status}: ${body.slice(0, 300)}`
+        }
+        next()
+      }
+      const req = request(
+        { agent, host: HOST, port: m.port, method: r.method, path: r.path, headers: r.headers },
+        (res) => {
+          let body = ''
+          res.setEncoding('latin1')
+          res.on('data', (chunk: string) => {
+            body += chunk
+          })
+          res.on('end', () => settle(res.statusCode, body))
+          res.on('error', (e) => settle(undefined, '', e.message))
+        },
+      )
+      req.on('error', (e) => settle(undefined, '', e.message))
+      req.end(r.body)
+    }
+    for (let c = 0; c < m.connections; c++) next()
+  })
+}
+
+async function handle(m: LoadRequest): Promise<LoadReply> {
+  switch (m.type) {
+    case 'bodies':
+      sets.set(m.name, formSet(m.path, m.bodies))
+      return { type: 'ok', count: m.bodies.length }
+    case 'sign': {
+      const set = await signSet(m)
+      sets.set(m.name, set)
+      return { type: 'ok', count: set.length }
+    }
+    case 'run':
+      return { type: 'result', ...(await run(m)) }
+    case 'stop':
+      process.exit(0)
+  }
+}
+
+const send = process.send?.bind(process)
+if (send === undefined) throw new Error('sts-load.ts runs as a child process with IPC')
+process.on('disconnect', () => process.exit(0))
+process.on('message', (m: LoadRequest) => {
+  handle(m).then(
+    (reply) => send(reply),
+    (err: unknown) =>
+      send({
+        type: 'failed',
+        error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      } satisfies LoadReply),
+  )
+})
+send({ type: 'ok', count: 0 } satisfies LoadReply)

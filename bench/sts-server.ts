@@ -1,0 +1,145 @@
+import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import pino from 'pino'
+import { loadConfig } from '../src/config/config.js'
+import { startServer } from '../src/main.js'
+
+/**
+ * One server under test, in its own process (`node --import tsx bench/sts-server.ts <mode>`), so
+ * it never shares an event loop with the load generator or with another server. Modes:
+ *
+ * - `baseline`: bare `node:http`; reads the POST body and answers a constant;
+ * - `limit`: bare `node:http` doing only the irreducible work of an exchange: read the form,
+ *   take `WebIdentityToken`, one RS256 (RSA-2048) verification with `node:crypto`, answer the
+ *   same constant;
+ * - `lanyard`: the real server (`startServer`) on the data dir in `BENCH_DATA_DIR`.
+ *
+ * IPC: sends `{ type: 'ready', port }` once listening; `{ type: 'usage' }` answers the process's
+ * CPU time so far (all threads, microseconds); `{ type: 'stop' }` closes it (Lanyard drains and
+ * closes its store) and exits, which also writes a `--cpu-prof` profile. It exits when the
+ * parent goes away.
+ */
+
+export type ServerMode = 'baseline' | 'limit' | 'lanyard'
+
+export type ServerRequest = { type: 'stop' } | { type: 'usage' }
+
+export type ServerReply =
+  | { type: 'ready'; port: number }
+  | { type: 'usage'; cpuUs: number }
+  | { type: 'failed'; error: string }
+
+/** The constant answer of the bare servers: a real exchange response (set by the parent). */
+const CONSTANT = Buffer.from(process.env.BENCH_CONSTANT ?? '<ok/>', 'utf8')
+const HEADERS = { 'content-type': 'text/xml', 'content-length': String(CONSTANT.length) }
+
+function readAll(req: IncomingMessage, done: (body: Buffer) => void): void {
+  const chunks: Buffer[] = []
+  req.on('data', (c: Buffer) => chunks.push(c))
+  req.on('end', () => done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)))
+}
+
+/** The value of `name` in an `application/x-www-form-urlencoded` body. */
+function formValue(body: string, name: string): string | undefined {
+  const key = `${name}=`
+  let at: number
+  if (body.startsWith(key)) at = key.length
+  else {
+    const i = body.indexOf(`&${key}`)
+    if (i < 0) return undefined
+    at = i + 1 + key.length
+  }
+  const end = body.indexOf('&', at)
+  const raw = body.slice(at, end === -1 ? body.length : end)
+  return raw.includes('%') || raw.includes('+') ? decodeURIComponent(raw.replaceAll('+', ' ')) : raw
+}
+
+function baseline(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, HEADERS)
+  res.end(CONSTANT)
+}
+
+function limitHandler(key: KeyObject) {
+  const options = { key, padding: constants.RSA_PKCS1_PADDING }
+  return (_req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    const token = formValue(body.toString('latin1'), 'WebIdentityToken')?.trim() ?? ''
+    const dot = token.lastIndexOf('.')
+    const ok =
+      dot > 0 &&
+      verify(
+        'sha256',
+        Buffer.from(token.slice(0, dot), 'latin1'),
+        options,
+        Buffer.from(token.slice(dot + 1), 'base64url'),
+      )
+    if (ok) {
+      res.writeHead(200, HEADERS)
+      res.end(CONSTANT)
+    } else {
+      res.writeHead(403, { 'content-type': 'text/plain' })
+      res.end('bad signature\n')
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const send = process.send?.bind(process)
+  if (send === undefined) throw new Error('sts-server.ts runs as a child process with IPC')
+  process.on('disconnect', () => process.exit(0))
+  const mode = process.argv[2] as ServerMode
+  let close: () => Promise<void>
+  let port: number
+  if (mode === 'lanyard') {
+    const dataDir = process.env.BENCH_DATA_DIR
+    if (dataDir === undefined) throw new Error('BENCH_DATA_DIR is not set')
+    const config = loadConfig({
+      flags: {
+        port: 0,
+        dataDir,
+        issuerBaseUrl: process.env.BENCH_ISSUER_BASE,
+        logLevel: 'silent',
+      },
+      env: {},
+    })
+    const running = await startServer(config, { logger: pino({ level: 'silent' }) })
+    port = Number(new URL(running.url).port)
+    close = () => running.close()
+  } else {
+    let handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void
+    if (mode === 'baseline') handle = baseline
+    else if (mode === 'limit') {
+      const jwk = JSON.parse(process.env.BENCH_JWK ?? '{}') as JsonWebKey
+      handle = limitHandler(createPublicKey({ key: jwk, format: 'jwk' }))
+    } else throw new Error(`unknown mode ${mode}`)
+    const server = createServer((req, res) => readAll(req, (body) => handle(req, res, body)))
+    server.keepAliveTimeout = 65_000
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    port = (server.address() as AddressInfo).port
+    close = () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+      })
+  }
+  process.on('message', (m: ServerRequest) => {
+    if (m.type === 'usage') {
+      const u = process.cpuUsage()
+      send({ type: 'usage', cpuUs: u.user + u.system } satisfies ServerReply)
+      return
+    }
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  })
+  send({ type: 'ready', port } satisfies ServerReply)
+}
+
+main().catch((err: unknown) => {
+  process.send?.({
+    type: 'failed',
+    error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+  } satisfies ServerReply)
+  process.exit(1)
+})
