@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RoleRecord, Store } from './ports.js'
+import type { RoleRecord, StackRecord, Store } from './ports.js'
 
 /**
  * The store contract: every adapter (SQLite now, PostgreSQL later) must pass the same suite.
@@ -202,6 +202,111 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         ).map((r) => r.eventId),
       ).toEqual(['e2'])
       expect(await store.audit.query({ limit: 1 })).toHaveLength(1)
+      await store.close()
+    })
+
+    it('keeps stacks by id; one live stack per name; events newest first', async () => {
+      const store = await makeStore()
+      const stack = (id: string, status: string): StackRecord => ({
+        stackId: id,
+        stackName: 'app',
+        status,
+        creationTime: '2026-01-01T00:00:00.000Z',
+        templateBody: 'Resources: {}',
+        parameters: [{ key: 'A', value: 'b' }],
+        noEchoKeys: [],
+        capabilities: [],
+        tags: [],
+        outputs: [],
+        disableRollback: false,
+        notificationArns: [],
+        enableTerminationProtection: false,
+      })
+      await store.transaction(async (tx) => {
+        await tx.stacks.insert(stack('s1', 'CREATE_COMPLETE'))
+        await tx.stacks.update({ ...stack('s1', 'DELETE_COMPLETE'), statusReason: 'gone' })
+        await tx.stacks.insert(stack('s2', 'CREATE_IN_PROGRESS'))
+        for (const status of ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE'])
+          await tx.stackEvents.append({
+            stackId: 's2',
+            eventId: status,
+            stackName: 'app',
+            logicalResourceId: 'app',
+            resourceType: 'AWS::CloudFormation::Stack',
+            timestamp: '2026-01-01T00:00:00.000Z',
+            resourceStatus: status,
+          })
+      })
+      expect((await store.stacks.get('s1'))?.statusReason).toBe('gone')
+      expect((await store.stacks.getLive('app'))?.stackId).toBe('s2')
+      expect((await store.stacks.list()).map((s) => s.stackId)).toEqual(['s1', 's2'])
+      expect((await store.stackEvents.list('s2')).map((e) => e.eventId)).toEqual([
+        'CREATE_COMPLETE',
+        'CREATE_IN_PROGRESS',
+      ])
+      await store.close()
+    })
+
+    it('keeps stack resources, exports with their importers, change sets and functions', async () => {
+      const store = await makeStore()
+      await store.transaction(async (tx) => {
+        for (const id of ['B', 'A'])
+          await tx.stackResources.put({
+            stackId: 's',
+            logicalId: id,
+            physicalId: `p-${id}`,
+            type: 'AWS::IAM::Role',
+            status: 'CREATE_COMPLETE',
+            timestamp: 't',
+            properties: '{}',
+            attributes: '{}',
+          })
+        await tx.stackExports.put({ name: 'x', stackId: 's', value: 'v' })
+        await tx.stackExports.addImport('x', 'other')
+        await tx.stackExports.addImport('x', 'other')
+        await tx.changeSets.put({
+          changeSetId: 'cs1',
+          changeSetName: 'one',
+          stackId: 's',
+          stackName: 'app',
+          status: 'CREATE_COMPLETE',
+          executionStatus: 'AVAILABLE',
+          creationTime: 't',
+          body: '{}',
+        })
+        await tx.lambdaFunctions.put({
+          functionName: 'f',
+          arn: 'arn:aws:lambda:us-east-1:123456789012:function:f',
+          runtime: 'python3.12',
+          handler: 'index.handler',
+          roleArn: 'arn:aws:iam::123456789012:role/r',
+          code: 'def handler(e, c): pass',
+          timeoutSeconds: 3,
+          memorySize: 128,
+          environment: {},
+          lastModified: 't',
+        })
+      })
+      expect((await store.stackResources.list('s')).map((r) => r.logicalId)).toEqual(['B', 'A'])
+      expect((await store.stackResources.findByPhysicalId('p-A'))[0]?.logicalId).toBe('A')
+      expect(await store.stackExports.listImports('x')).toEqual(['other'])
+      expect((await store.changeSets.getByName('s', 'one'))?.changeSetId).toBe('cs1')
+      expect(
+        (await store.lambdaFunctions.getByArn('arn:aws:lambda:us-east-1:123456789012:function:f'))
+          ?.functionName,
+      ).toBe('f')
+      await store.transaction(async (tx) => {
+        await tx.stackResources.delete('s', 'B')
+        await tx.stackExports.removeImports('other')
+        await tx.stackExports.delete('x')
+        await tx.changeSets.delete('cs1')
+        await tx.lambdaFunctions.delete('f')
+      })
+      expect((await store.stackResources.list('s')).map((r) => r.logicalId)).toEqual(['A'])
+      expect(await store.stackExports.get('x')).toBeUndefined()
+      expect(await store.stackExports.listImports('x')).toEqual([])
+      expect(await store.changeSets.listForStack('s')).toEqual([])
+      expect(await store.lambdaFunctions.get('f')).toBeUndefined()
       await store.close()
     })
   })

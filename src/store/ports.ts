@@ -207,6 +207,156 @@ export interface AuditRepo {
   query(query: AuditQuery): Promise<AuditRecord[]>
 }
 
+/** A CloudFormation stack; `record` fields the engine keeps are plain JSON-able data. */
+export interface StackRecord {
+  stackId: string
+  stackName: string
+  status: string
+  statusReason?: string
+  description?: string
+  creationTime: string
+  lastUpdatedTime?: string
+  deletionTime?: string
+  /** The template body exactly as given. */
+  templateBody: string
+  /** Parameter values as text (NoEcho values included: the wire layer masks them). */
+  parameters: { key: string; value: string }[]
+  /** Keys of NoEcho parameters. */
+  noEchoKeys: string[]
+  capabilities: string[]
+  tags: Tag[]
+  outputs: { key: string; value: string; description?: string; exportName?: string }[]
+  disableRollback: boolean
+  roleArn?: string
+  notificationArns: string[]
+  timeoutInMinutes?: number
+  enableTerminationProtection: boolean
+  changeSetId?: string
+  /** The operation in progress or last run (`CREATE_STACK`, `UPDATE_STACK`, …) and its id. */
+  lastOperation?: { type: string; id: string }
+}
+
+export interface StackEventRecord {
+  stackId: string
+  eventId: string
+  stackName: string
+  logicalResourceId: string
+  physicalResourceId?: string
+  resourceType: string
+  timestamp: string
+  resourceStatus: string
+  resourceStatusReason?: string
+  resourceProperties?: string
+  clientRequestToken?: string
+  operationId?: string
+}
+
+export interface StackResourceRecord {
+  stackId: string
+  logicalId: string
+  physicalId?: string
+  type: string
+  status: string
+  statusReason?: string
+  timestamp: string
+  /** The resolved properties it was created or last updated with (JSON text). */
+  properties: string
+  /** Attributes for `Fn::GetAtt` (JSON object text). */
+  attributes: string
+  deletionPolicy?: string
+  description?: string
+}
+
+export interface StackExportRecord {
+  name: string
+  stackId: string
+  value: string
+}
+
+export interface ChangeSetRecord {
+  changeSetId: string
+  changeSetName: string
+  stackId: string
+  stackName: string
+  status: string
+  statusReason?: string
+  executionStatus: string
+  creationTime: string
+  description?: string
+  /** What the change set would deploy and the changes it computed (JSON text). */
+  body: string
+}
+
+export interface LambdaFunctionRecord {
+  functionName: string
+  arn: string
+  runtime: string
+  handler: string
+  roleArn: string
+  /** Inline `Code.ZipFile` source. */
+  code: string
+  timeoutSeconds: number
+  memorySize: number
+  environment: Record<string, string>
+  description?: string
+  lastModified: string
+}
+
+export interface StackRepo {
+  get(stackId: string): Promise<StackRecord | undefined>
+  /** The stack of that name that is not DELETE_COMPLETE (names are unique among live stacks). */
+  getLive(stackName: string): Promise<StackRecord | undefined>
+  /** Every stack, deleted ones included, oldest first. */
+  list(): Promise<StackRecord[]>
+  insert(record: StackRecord): Promise<void>
+  update(record: StackRecord): Promise<void>
+}
+
+export interface StackEventRepo {
+  append(event: StackEventRecord): Promise<void>
+  /** Newest first. */
+  list(stackId: string): Promise<StackEventRecord[]>
+}
+
+export interface StackResourceRepo {
+  get(stackId: string, logicalId: string): Promise<StackResourceRecord | undefined>
+  /** In the order they were first stored. */
+  list(stackId: string): Promise<StackResourceRecord[]>
+  /** Live resources (any stack) with this physical id. */
+  findByPhysicalId(physicalId: string): Promise<StackResourceRecord[]>
+  put(record: StackResourceRecord): Promise<void>
+  delete(stackId: string, logicalId: string): Promise<boolean>
+}
+
+export interface StackExportRepo {
+  get(name: string): Promise<StackExportRecord | undefined>
+  /** Oldest first. */
+  list(): Promise<StackExportRecord[]>
+  put(record: StackExportRecord): Promise<void>
+  delete(name: string): Promise<boolean>
+  /** Stack ids importing the export, oldest first. */
+  listImports(exportName: string): Promise<string[]>
+  addImport(exportName: string, stackId: string): Promise<void>
+  /** Forgets every import of a stack. */
+  removeImports(stackId: string): Promise<void>
+}
+
+export interface ChangeSetRepo {
+  get(changeSetId: string): Promise<ChangeSetRecord | undefined>
+  getByName(stackId: string, changeSetName: string): Promise<ChangeSetRecord | undefined>
+  /** Oldest first. */
+  listForStack(stackId: string): Promise<ChangeSetRecord[]>
+  put(record: ChangeSetRecord): Promise<void>
+  delete(changeSetId: string): Promise<boolean>
+}
+
+export interface LambdaFunctionRepo {
+  get(functionName: string): Promise<LambdaFunctionRecord | undefined>
+  getByArn(arn: string): Promise<LambdaFunctionRecord | undefined>
+  put(record: LambdaFunctionRecord): Promise<void>
+  delete(functionName: string): Promise<boolean>
+}
+
 /** Everything a unit of work can touch. */
 export interface StoreTx {
   meta: MetaRepo
@@ -218,6 +368,12 @@ export interface StoreTx {
   clusters: ClusterRepo
   signingKeys: SigningKeyRepo
   audit: AuditRepo
+  stacks: StackRepo
+  stackEvents: StackEventRepo
+  stackResources: StackResourceRepo
+  stackExports: StackExportRepo
+  changeSets: ChangeSetRepo
+  lambdaFunctions: LambdaFunctionRepo
 }
 
 export interface Store extends StoreTx {

@@ -56,4 +56,36 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_jti ON audit_events (jti);
   CREATE INDEX audit_access_key ON audit_events (access_key_id);
   `,
+  `
+  CREATE TABLE stacks (
+    stack_id TEXT PRIMARY KEY, stack_name TEXT NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX stacks_name ON stacks (stack_name, status);
+  CREATE TABLE stack_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, stack_id TEXT NOT NULL, record TEXT NOT NULL
+  );
+  CREATE INDEX stack_events_stack ON stack_events (stack_id, seq);
+  CREATE TABLE stack_resources (
+    stack_id TEXT NOT NULL, logical_id TEXT NOT NULL, physical_id TEXT, seq INTEGER NOT NULL,
+    record TEXT NOT NULL, PRIMARY KEY (stack_id, logical_id)
+  );
+  CREATE INDEX stack_resources_physical ON stack_resources (physical_id);
+  CREATE TABLE stack_exports (
+    name TEXT PRIMARY KEY, stack_id TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL
+  );
+  CREATE TABLE stack_imports (
+    export_name TEXT NOT NULL, stack_id TEXT NOT NULL, seq INTEGER NOT NULL,
+    PRIMARY KEY (export_name, stack_id)
+  );
+  CREATE INDEX stack_imports_stack ON stack_imports (stack_id);
+  CREATE TABLE change_sets (
+    change_set_id TEXT PRIMARY KEY, stack_id TEXT NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL,
+    record TEXT NOT NULL
+  );
+  CREATE INDEX change_sets_stack ON change_sets (stack_id, name);
+  CREATE TABLE lambda_functions (
+    function_name TEXT PRIMARY KEY, arn TEXT NOT NULL UNIQUE, record TEXT NOT NULL
+  );
+  `,
 ]

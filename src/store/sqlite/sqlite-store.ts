@@ -141,6 +141,55 @@ function createSqliteStore(db: Db): Store {
       'INSERT INTO signing_keys (cluster_name, kid, private_jwk, created_at, active) VALUES (?, ?, ?, ?, ?)',
     ),
     skDeleteAll: q('DELETE FROM signing_keys WHERE cluster_name = ?'),
+    stGet: q('SELECT record FROM stacks WHERE stack_id = ?'),
+    stLive: q(
+      "SELECT record FROM stacks WHERE stack_name = ? AND status != 'DELETE_COMPLETE' ORDER BY seq DESC LIMIT 1",
+    ),
+    stList: q('SELECT record FROM stacks ORDER BY seq'),
+    stInsert: q(
+      'INSERT INTO stacks (stack_id, stack_name, status, seq, record) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM stacks), ?)',
+    ),
+    stUpdate: q('UPDATE stacks SET status = ?, record = ? WHERE stack_id = ?'),
+    seAppend: q('INSERT INTO stack_events (stack_id, record) VALUES (?, ?)'),
+    seList: q('SELECT record FROM stack_events WHERE stack_id = ? ORDER BY seq DESC'),
+    srGet: q('SELECT record FROM stack_resources WHERE stack_id = ? AND logical_id = ?'),
+    srList: q('SELECT record FROM stack_resources WHERE stack_id = ? ORDER BY seq'),
+    srByPhysical: q('SELECT record FROM stack_resources WHERE physical_id = ? ORDER BY seq'),
+    srPut: q(
+      `INSERT INTO stack_resources (stack_id, logical_id, physical_id, seq, record)
+       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM stack_resources), ?)
+       ON CONFLICT(stack_id, logical_id) DO UPDATE SET physical_id = excluded.physical_id, record = excluded.record`,
+    ),
+    srDelete: q('DELETE FROM stack_resources WHERE stack_id = ? AND logical_id = ?'),
+    exGet: q('SELECT * FROM stack_exports WHERE name = ?'),
+    exList: q('SELECT * FROM stack_exports ORDER BY seq'),
+    exPut: q(
+      `INSERT INTO stack_exports (name, stack_id, value, seq) VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM stack_exports))
+       ON CONFLICT(name) DO UPDATE SET stack_id = excluded.stack_id, value = excluded.value`,
+    ),
+    exDelete: q('DELETE FROM stack_exports WHERE name = ?'),
+    imList: q('SELECT stack_id FROM stack_imports WHERE export_name = ? ORDER BY seq'),
+    imAdd: q(
+      `INSERT INTO stack_imports (export_name, stack_id, seq) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM stack_imports))
+       ON CONFLICT(export_name, stack_id) DO NOTHING`,
+    ),
+    imRemove: q('DELETE FROM stack_imports WHERE stack_id = ?'),
+    csGet: q('SELECT record FROM change_sets WHERE change_set_id = ?'),
+    csByName: q('SELECT record FROM change_sets WHERE stack_id = ? AND name = ?'),
+    csList: q('SELECT record FROM change_sets WHERE stack_id = ? ORDER BY seq'),
+    csPut: q(
+      `INSERT INTO change_sets (change_set_id, stack_id, name, seq, record)
+       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM change_sets), ?)
+       ON CONFLICT(change_set_id) DO UPDATE SET record = excluded.record`,
+    ),
+    csDelete: q('DELETE FROM change_sets WHERE change_set_id = ?'),
+    lfGet: q('SELECT record FROM lambda_functions WHERE function_name = ?'),
+    lfByArn: q('SELECT record FROM lambda_functions WHERE arn = ?'),
+    lfPut: q(
+      `INSERT INTO lambda_functions (function_name, arn, record) VALUES (?, ?, ?)
+       ON CONFLICT(function_name) DO UPDATE SET arn = excluded.arn, record = excluded.record`,
+    ),
+    lfDelete: q('DELETE FROM lambda_functions WHERE function_name = ?'),
     auditInsert: q(
       `INSERT INTO audit_events (event_id, event_time, event_source, event_name, request_id, principal, error_code,
        access_key_id, jti, cluster, namespace, service_account, pod_name, pod_uid, record)
@@ -176,6 +225,10 @@ function createSqliteStore(db: Db): Store {
   const all = (stmt: Database.Statement, ...args: unknown[]) => stmt.all(...args) as Row[]
   const count = (stmt: Database.Statement, ...args: unknown[]) =>
     (stmt.get(...args) as { n: number }).n
+  /** JSON-document rows: the `record` column parsed. */
+  const doc = <T>(r: Row | undefined): T | undefined =>
+    r === undefined ? undefined : (JSON.parse(r.record as string) as T)
+  const docs = <T>(rows: Row[]): T[] => rows.map((r) => JSON.parse(r.record as string) as T)
   const nameKey = (name: string) => name.toLowerCase()
   const json = (v: unknown) => JSON.stringify(v)
   const nul = (v: string | undefined) => v ?? null
@@ -370,6 +423,74 @@ function createSqliteStore(db: Db): Store {
       deleteForCluster: async (name) => {
         s.skDeleteAll.run(name)
       },
+    },
+    stacks: {
+      get: async (id) => doc(get(s.stGet, id)),
+      getLive: async (name) => doc(get(s.stLive, name)),
+      list: async () => docs(all(s.stList)),
+      insert: async (r) => {
+        s.stInsert.run(r.stackId, r.stackName, r.status, json(r))
+      },
+      update: async (r) => {
+        s.stUpdate.run(r.status, json(r), r.stackId)
+      },
+    },
+    stackEvents: {
+      append: async (e) => {
+        s.seAppend.run(e.stackId, json(e))
+      },
+      list: async (stackId) => docs(all(s.seList, stackId)),
+    },
+    stackResources: {
+      get: async (stackId, logicalId) => doc(get(s.srGet, stackId, logicalId)),
+      list: async (stackId) => docs(all(s.srList, stackId)),
+      findByPhysicalId: async (physicalId) => docs(all(s.srByPhysical, physicalId)),
+      put: async (r) => {
+        s.srPut.run(r.stackId, r.logicalId, nul(r.physicalId), json(r))
+      },
+      delete: async (stackId, logicalId) => s.srDelete.run(stackId, logicalId).changes > 0,
+    },
+    stackExports: {
+      get: async (name) => {
+        const r = get(s.exGet, name)
+        return (
+          r && { name: r.name as string, stackId: r.stack_id as string, value: r.value as string }
+        )
+      },
+      list: async () =>
+        all(s.exList).map((r) => ({
+          name: r.name as string,
+          stackId: r.stack_id as string,
+          value: r.value as string,
+        })),
+      put: async (e) => {
+        s.exPut.run(e.name, e.stackId, e.value)
+      },
+      delete: async (name) => s.exDelete.run(name).changes > 0,
+      listImports: async (name) => all(s.imList, name).map((r) => r.stack_id as string),
+      addImport: async (name, stackId) => {
+        s.imAdd.run(name, stackId)
+      },
+      removeImports: async (stackId) => {
+        s.imRemove.run(stackId)
+      },
+    },
+    changeSets: {
+      get: async (id) => doc(get(s.csGet, id)),
+      getByName: async (stackId, name) => doc(get(s.csByName, stackId, name)),
+      listForStack: async (stackId) => docs(all(s.csList, stackId)),
+      put: async (c) => {
+        s.csPut.run(c.changeSetId, c.stackId, c.changeSetName, json(c))
+      },
+      delete: async (id) => s.csDelete.run(id).changes > 0,
+    },
+    lambdaFunctions: {
+      get: async (name) => doc(get(s.lfGet, name)),
+      getByArn: async (arn) => doc(get(s.lfByArn, arn)),
+      put: async (f) => {
+        s.lfPut.run(f.functionName, f.arn, json(f))
+      },
+      delete: async (name) => s.lfDelete.run(name).changes > 0,
     },
     audit: {
       insertMany: async (records) => {
