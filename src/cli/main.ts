@@ -15,6 +15,7 @@ import { registerPodCommand } from './pod-command.js'
 import { setProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
 import { createToken } from './token-command.js'
+import { registerWebhookCommand } from './webhook-command.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -236,6 +237,7 @@ program
   })
 
 registerPodCommand(program)
+registerWebhookCommand(program)
 
 let serving = false
 program.hook('preAction', (_program, command) => {
