@@ -12,6 +12,8 @@ const ROLE = 'arn:aws:iam::123456789012:role/ClusterSelfDescribeRole'
 const UID = '0f6b7c38-5d0c-4b8e-9a9e-2f0c6d3e1a11'
 const NODE = process.execPath
 const HOST_PATH = processEnv().PATH ?? '/usr/bin:/bin'
+/** The fixed instant of these runs: no real clock. */
+const T0 = Date.UTC(2026, 0, 1)
 const work = mkdtempSync(join(tmpdir(), 'lanyard-podrun-test-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -69,7 +71,7 @@ async function run(
     mint: async (request) => {
       out.mints.push(request)
       n++
-      const now = Date.now()
+      const now = T0
       return {
         token: `header.payload-${n}.signature`,
         issuedAt: now,
@@ -105,6 +107,7 @@ async function run(
       notice: (l) => out.notices.push(l),
     },
     newUid: () => UID,
+    now: () => T0,
     ...extra,
   })
   return { status, ...out }
@@ -165,6 +168,36 @@ describe('runPod', () => {
     ])
     // The stand-in for the mount is gone with the pod.
     expect(existsSync(tokenFile)).toBe(false)
+  })
+
+  it('refreshes the token file the running container reads at 80 % of its lifetime', async () => {
+    const timers: Array<{ ms: number; fn: () => void }> = []
+    const r = await run(
+      podYaml(
+        `  containers:
+  - name: app
+    image: busybox
+    command: [sh, -c]
+    args:
+    - |
+      f=$$AWS_WEB_IDENTITY_TOKEN_FILE; first=$$(cat $$f); echo "first $$first"
+      while [ "$$(cat $$f)" = "$$first" ]; do sleep 0.02; done; echo "then $$(cat $$f)"
+`,
+        '  annotations:\n    eks.amazonaws.com/token-expiration: "600"\n',
+      ),
+      {
+        schedule: (ms, fn) => {
+          timers.push({ ms, fn })
+          return () => {}
+        },
+        // The kubelet moment comes when the container has read its first token.
+        onStdout: (t) => t.startsWith('first') && timers[0]?.fn(),
+      },
+    )
+    expect(r.stdout).toBe('first header.payload-1.signature\nthen header.payload-2.signature\n')
+    expect(r.status).toBe(0)
+    expect(timers.map((t) => t.ms)).toEqual([480_000, 480_000])
+    expect(r.mints.map((m) => m.expirationSeconds)).toEqual([600, 600])
   })
 
   it('runs init containers first, in order, and prefixes output as kubectl logs --prefix', async () => {
