@@ -217,6 +217,23 @@ describe('runPod', () => {
     expect(r.notices).toHaveLength(3)
   })
 
+  it('runs a native sidecar beside the containers and stops it when they are done', async () => {
+    const marker = join(mkdtempSync(join(work, 'sidecar-')), 'ready')
+    const r = await run(
+      podYaml(`  initContainers:
+  - {name: proxy, image: envoy, restartPolicy: Always, command: [sh, -c, "echo side; touch ${marker}; exec sleep 30"]}
+  containers:
+  - {name: main, image: busybox, command: [sh, -c, "while [ ! -e ${marker} ]; do sleep 0.02; done; echo main"]}
+`),
+    )
+    expect(r.status).toBe(0)
+    expect(r.stdout.split('\n').sort()).toEqual([
+      '',
+      '[pod/my-pod/main] main',
+      '[pod/my-pod/proxy] side',
+    ])
+  })
+
   it('stops at a failing init container and exits with its status', async () => {
     const r = await run(
       podYaml(`  initContainers:

@@ -276,9 +276,16 @@ async function runContainers(
   }
 
   const sidecars: ProcessHandle[] = []
+  // kubelet stops sidecars once the main containers are done: SIGTERM, SIGKILL after the grace.
   const stopSidecars = async () => {
+    if (sidecars.length === 0) return
     for (const s of sidecars) s.kill('SIGTERM')
+    const t = setTimeout(() => {
+      for (const s of sidecars) s.kill('SIGKILL')
+    }, grace * 1000)
+    t.unref()
     await Promise.all(sidecars.map((s) => s.done))
+    clearTimeout(t)
   }
   try {
     if (options.signal?.aborted) return 130
