@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { processEnv } from '../config/config.js'
 import { isLanyardError } from '../errors.js'
 import { resolveWebhookConfig } from '../webhook/webhook-config.js'
@@ -14,7 +14,10 @@ const NODE = process.execPath
 const HOST_PATH = processEnv().PATH ?? '/usr/bin:/bin'
 /** The fixed instant of these runs: no real clock. */
 const T0 = Date.UTC(2026, 0, 1)
-const work = mkdtempSync(join(tmpdir(), 'lanyard-podrun-test-'))
+let work: string
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'lanyard-podrun-test-'))
+})
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 const SA = `apiVersion: v1

@@ -128,15 +128,16 @@ describe('lanyard pod run (HTTP server, the seed manifests)', () => {
   let allow: (actions: string[]) => Promise<unknown>
   let account: string
   const hasAws = requireTool('aws')
-  const scratch = mkdtempSync(join(tmpdir(), 'lanyard-pod-e2e-'))
+  let scratch: string
 
   beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'lanyard-pod-e2e-'))
     t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' })
     account = t.credentials.accountId
     ;({ allow } = await seedCluster(t, t.sdk, false))
   })
   afterAll(async () => {
-    rmSync(scratch, { recursive: true, force: true })
+    if (scratch) rmSync(scratch, { recursive: true, force: true })
     await t?.close()
   })
 
