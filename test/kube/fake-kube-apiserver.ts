@@ -34,6 +34,8 @@ export interface FakeKubeApiServer {
   openWatches(): number
   /** Answers ServiceAccount GETs with this status (`undefined`: normally). */
   failGets(status: number | undefined): void
+  /** Answers Event POSTs with this status (`undefined`: normally). */
+  failEventPosts(status: number | undefined): void
   /** Holds ServiceAccount GETs (answered with the state they were asked in) until released. */
   holdGets(): void
   /** Answers the held GETs and stops holding. */
@@ -101,6 +103,7 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
   }[] = []
   const events: Record<string, unknown>[] = []
   let getStatus: number | undefined
+  let postStatus: number | undefined
   let holding = false
   const heldAnswers: (() => void)[] = []
 
@@ -184,6 +187,11 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
   }
 
   const createEvent = async (ns: string, req: IncomingMessage, res: ServerResponse) => {
+    if (postStatus !== undefined) {
+      await readBody(req)
+      status(res, postStatus, postStatus === 409 ? 'AlreadyExists' : 'Forbidden', 'injected')
+      return
+    }
     let body: Record<string, unknown>
     try {
       body = JSON.parse(await readBody(req)) as Record<string, unknown>
@@ -332,6 +340,10 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
 
     failGets(code) {
       getStatus = code
+    },
+
+    failEventPosts(code) {
+      postStatus = code
     },
 
     holdGets() {
