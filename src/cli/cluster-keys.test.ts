@@ -115,7 +115,7 @@ describe('lanyard cluster export-signing-key / import-signing-key', () => {
 
   describe('export', () => {
     it('writes a PKCS #8 private key (0600) and an SPKI public key whose kids match the JWKS and the apiserver', async () => {
-      const out = join(t.dataDir, 'sa.key')
+      const out = join(t.dataDir, 'keys', 'sa.key')
       const r = await exportClusterSigningKey({
         cluster: 'kind',
         out,
@@ -126,8 +126,9 @@ describe('lanyard cluster export-signing-key / import-signing-key', () => {
         },
       })
       expect(r.privateKeyFile).toBe(out)
-      expect(r.publicKeyFile).toBe(join(t.dataDir, 'sa.pub'))
+      expect(r.publicKeyFile).toBe(join(t.dataDir, 'keys', 'sa.pub'))
       expect(statSync(out).mode & 0o777).toBe(0o600)
+      expect(statSync(join(t.dataDir, 'keys')).mode & 0o777).toBe(0o700)
       const privatePem = readFileSync(out, 'utf8')
       const publicPem = readFileSync(r.publicKeyFile as string, 'utf8')
       expect(privatePem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)

@@ -6,8 +6,8 @@ import {
   type KeyObject,
   randomUUID,
 } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { JWK } from 'jose'
 import { toAuditRecord } from '../audit/writer.js'
 import { DATABASE_FILE, writeSecretFile } from '../bootstrap/data-dir.js'
@@ -86,7 +86,10 @@ interface KeyCommandOptions {
 
 /** Options of {@link exportClusterSigningKey}. */
 export interface ExportSigningKeyOptions extends KeyCommandOptions {
-  /** Private key file (written 0600, atomically); absent: the PEM goes to `write`. */
+  /**
+   * Private key file (written 0600, atomically; missing directories are made 0700); absent: the
+   * PEM goes to `write`.
+   */
   out?: string | undefined
   /** Public key file; default `--out` with `.key`/`.pem` replaced by `.pub`. */
   publicOut?: string | undefined
@@ -195,6 +198,8 @@ export async function exportClusterSigningKey(
     options.write(pems.privateKeyPem)
   } else {
     const publicOut = options.publicOut ?? publicPathFor(options.out)
+    mkdirSync(dirname(options.out), { recursive: true, mode: 0o700 })
+    mkdirSync(dirname(publicOut), { recursive: true })
     writeSecretFile(options.out, pems.privateKeyPem)
     writeFileSync(publicOut, pems.publicKeyPem, { mode: 0o644 })
     result.privateKeyFile = options.out
