@@ -16,12 +16,13 @@ import {
   initAccount,
   writeEndpointInfo,
 } from './bootstrap/data-dir.js'
-import { type Config, isTls } from './config/config.js'
+import { type Config, isTls, processEnv } from './config/config.js'
 import { createSessionSealer } from './credentials/session.js'
 import { createEksService } from './eks/eks-service.js'
 import { LanyardError } from './errors.js'
 import { createApp } from './http/app.js'
 import { createCallGuard } from './http/call-guard.js'
+import { createCloudFormation } from './http/cloudformation/index.js'
 import { createEksRestRoute } from './http/eks/eks-rest.js'
 import { createIamQueryService } from './http/iam/index.js'
 import { createOidcRoute } from './http/oidc-routes.js'
@@ -133,6 +134,23 @@ export async function startServer(
     { explainDenials: config.explainDenials },
   )
   const iamResources = createIamResourceResolver({ store, accountId: account.accountId })
+  const cloudformation = createCloudFormation({
+    store,
+    iam,
+    eks,
+    guard,
+    authorizer,
+    policies,
+    sealer,
+    accountId: account.accountId,
+    region: config.region,
+    now,
+    baseUrl: () => selfUrl,
+    caBundle: tlsFiles?.ca,
+    logger,
+    lambda: { hostPath: processEnv().PATH ?? '/usr/local/bin:/usr/bin:/bin' },
+  })
+  await cloudformation.recover()
   const lintLog = logger.child({ component: 'iam' })
   let ready = false
   const handler = createApp({
@@ -140,9 +158,11 @@ export async function startServer(
     queryServices: [
       createIamQueryService(iam, (msg, details) => lintLog.warn(details, msg)),
       createStsQueryService({ sts, audit, accountId: account.accountId }),
+      cloudformation.queryService,
     ],
     restRoutes: [
       createEksRestRoute(eks, { guard, accountId: account.accountId, region: config.region }),
+      cloudformation.responseRoute,
     ],
     publicRoutes: [createOidcRoute(issuers)],
     authenticate: createAuthenticator({
@@ -153,7 +173,11 @@ export async function startServer(
     }),
     guard,
     resourceFor: async (service, action, params) =>
-      service === 'iam' ? iamResources(action, params) : '*',
+      service === 'iam'
+        ? iamResources(action, params)
+        : service === 'cloudformation'
+          ? cloudformation.resourceFor(action, params)
+          : '*',
     now,
     maxBodyBytes: config.maxBodyBytes,
     secure: tlsFiles !== undefined,
@@ -198,6 +222,7 @@ export async function startServer(
           server.close(() => resolve())
           server.closeIdleConnections()
         })
+        await cloudformation.close()
         await store.close()
         auditFile?.end()
       })()

@@ -3,6 +3,7 @@ import type { CloudTrailEvent } from '../../audit/event.js'
 import { withPendingAudit } from '../../audit/in-transaction.js'
 import { LanyardError } from '../../errors.js'
 import type {
+  ChangeSetRecord,
   StackEventRecord,
   StackExportRecord,
   StackRecord,
@@ -140,6 +141,24 @@ export function createStackService(deps: EngineDeps) {
       : await deps.store.stacks.getLive(nameOrId)
     if (!s) throw templateError(stackDoesNotExist(nameOrId))
     return s
+  }
+
+  /** A change set by ARN, or by name within a stack. */
+  const findChangeSet = async (nameOrId: string, stackName?: string): Promise<ChangeSetRecord> => {
+    let cs: ChangeSetRecord | undefined
+    if (isArn(nameOrId)) cs = await deps.store.changeSets.get(nameOrId)
+    else if (stackName !== undefined) {
+      const stack = isArn(stackName)
+        ? await deps.store.stacks.get(stackName)
+        : await deps.store.stacks.getLive(stackName)
+      cs = stack && (await deps.store.changeSets.getByName(stack.stackId, nameOrId))
+    } else
+      throw templateError(
+        'StackName must be specified if ChangeSetName is not specified as an ARN.',
+      )
+    if (!cs)
+      throw new LanyardError('stack.change_set_not_found', `ChangeSet [${nameOrId}] does not exist`)
+    return cs
   }
 
   const stackEvent = (stack: StackRecord, status: string, reason?: string): StackEventRecord => ({
@@ -378,7 +397,16 @@ export function createStackService(deps: EngineDeps) {
       return { stack, resources }
     },
 
-    async getTemplate(nameOrId: string): Promise<{ body: string; json: boolean }> {
+    async getTemplate(
+      nameOrId: string | undefined,
+      changeSetName?: string,
+    ): Promise<{ body: string; json: boolean }> {
+      if (changeSetName !== undefined) {
+        const cs = await findChangeSet(changeSetName, nameOrId)
+        const body = (JSON.parse(cs.body) as { templateBody: string }).templateBody
+        return { body, json: isJsonBody(body) }
+      }
+      if (nameOrId === undefined) throw templateError('StackName must be specified')
       const stack = await findStack(nameOrId)
       return { body: stack.templateBody, json: isJsonBody(stack.templateBody) }
     },
@@ -405,6 +433,7 @@ export function createStackService(deps: EngineDeps) {
       load,
       bind,
       findStack,
+      findChangeSet,
       launch,
       stackEvent,
       newStackRecord,

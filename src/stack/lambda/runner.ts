@@ -73,6 +73,7 @@ function logStreamName(now: Date): string {
 export function createLambdaRunner(options: LambdaRunnerOptions) {
   const resolved = new Map<string, Promise<string>>()
   const running = new Set<ReturnType<typeof spawn>>()
+  let closing = false
 
   /** The real interpreter binary, so a version-manager shim needs no environment per run. */
   const interpreter = (family: 'python' | 'nodejs'): Promise<string> => {
@@ -104,6 +105,7 @@ export function createLambdaRunner(options: LambdaRunnerOptions) {
       requestId: string,
       now: Date = new Date(),
     ): Promise<InvocationResult> {
+      if (closing) throw new Error('Lanyard is shutting down: no new function runs')
       const family = fn.runtime.startsWith('python') ? 'python' : 'nodejs'
       const work = await mkdtemp(join(tmpdir(), 'lanyard-lambda-'))
       const task = join(work, 'task')
@@ -231,8 +233,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions) {
       }
     },
 
-    /** Kills every running function process (server shutdown). */
+    /** Kills every running function process and starts no new one (server shutdown). */
     killAll(): void {
+      closing = true
       for (const child of running) child.kill('SIGKILL')
     },
   }
