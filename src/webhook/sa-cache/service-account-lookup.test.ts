@@ -136,11 +136,22 @@ describe('ServiceAccount cache against a fake kube-apiserver', () => {
     expect(sa.peek('test', 'fresh')).toMatchObject({ annotations: { [ROLE]: ARN } })
   })
 
-  it('answers before the first list completes by GETting live', async () => {
+  it('before start() every lookup is a live GET', async () => {
     api.putServiceAccount({ namespace: 'test', name: 'app', annotations: { [ROLE]: ARN } })
     const sa = make()
     expect(await sa.lookup('test', 'app')).toMatchObject({ annotations: { [ROLE]: ARN } })
-    expect(gets()).toBe(1)
+    expect(await sa.lookup('test', 'app')).toMatchObject({ annotations: { [ROLE]: ARN } })
+    expect(gets()).toBe(2)
+    expect(sa.peek('test', 'app')).toBeUndefined()
+  })
+
+  it('answers while the first list is still running by GETting live', async () => {
+    api.putServiceAccount({ namespace: 'test', name: 'app', annotations: { [ROLE]: ARN } })
+    const sa = make()
+    const started = sa.start()
+    expect(await sa.lookup('test', 'app')).toMatchObject({ annotations: { [ROLE]: ARN } })
+    await started
+    expect(await sa.lookup('test', 'app')).toMatchObject({ annotations: { [ROLE]: ARN } })
   })
 
   it('shares one GET between concurrent misses', async () => {
@@ -269,16 +280,23 @@ describe('ServiceAccount cache against a fake kube-apiserver', () => {
     expect(logs.some((l) => l.message === 'serviceaccount watch stalled; restarting')).toBe(true)
   })
 
-  it('stop() closes the watch; lookups keep answering from the cache and live GETs', async () => {
+  it('stop() closes the watch and forgets the cache: lookups become live GETs, never stale', async () => {
     api.putServiceAccount({ namespace: 'test', name: 'app' })
     const sa = make()
     await sa.start()
     await vi.waitFor(() => expect(api.openWatches()).toBe(1))
     sa.stop()
+    expect(sa.synced()).toBe(false)
     await vi.waitFor(() => expect(api.openWatches()).toBe(0))
     expect(await sa.lookup('test', 'app')).toMatchObject({ name: 'app' })
-    api.putServiceAccount({ namespace: 'test', name: 'new' })
-    expect(await sa.lookup('test', 'new')).toMatchObject({ name: 'new' })
+    expect(gets()).toBe(1)
+    api.putServiceAccount({ namespace: 'test', name: 'app', annotations: { [ROLE]: ARN } })
+    expect(await sa.lookup('test', 'app')).toMatchObject({ annotations: { [ROLE]: ARN } })
+    expect(gets()).toBe(2)
+    api.deleteServiceAccount('test', 'app')
+    expect(await sa.lookup('test', 'app')).toBeUndefined()
+    expect(await sa.lookup('test', 'app')).toBeUndefined()
+    expect(gets()).toBe(4)
   })
 
   it.each([

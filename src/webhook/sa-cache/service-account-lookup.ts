@@ -59,7 +59,10 @@ export interface ServiceAccountLookup {
    * failed (then it is retried in the background, and lookups use live GETs meanwhile).
    */
   start(): Promise<void>
-  /** Stops watching and every timer. Lookups still answer, from the cache and live GETs. */
+  /**
+   * Stops watching and every timer, and empties the cache: later lookups (and lookups before
+   * `start`) are live GETs, never cached answers nothing keeps fresh.
+   */
   stop(): void
   /** Whether a full list has been loaded at least once. */
   synced(): boolean
@@ -115,7 +118,7 @@ export function createServiceAccountLookup(
   let running = false
   let generation = 0
   let failures = 0
-  let lastConnect = now()
+  let lastActivity = now()
   let informer: ReturnType<typeof makeInformer<V1ServiceAccount>> | undefined
   let retryTimer: NodeJS.Timeout | undefined
   let watchdog: NodeJS.Timeout | undefined
@@ -175,6 +178,7 @@ export function createServiceAccountLookup(
     const sa = toServiceAccount(obj)
     if (!sa) return
     failures = 0
+    lastActivity = now()
     const k = key(sa.namespace, sa.name)
     touch(k)
     if (deleted) cache.delete(k)
@@ -208,13 +212,13 @@ export function createServiceAccountLookup(
     next.on('update', onObject(gen, false))
     next.on('delete', onObject(gen, true))
     next.on('connect', () => {
-      if (gen === generation) lastConnect = now()
+      if (gen === generation) lastActivity = now()
     })
     next.on('error', (err: unknown) => {
       if (gen !== generation) return
       scheduleRestart({ ...describeApiFailure(err) })
     })
-    lastConnect = now()
+    lastActivity = now()
     try {
       await next.start()
     } catch (err) {
@@ -237,14 +241,15 @@ export function createServiceAccountLookup(
         // The watch or a re-list spoke about this name while we waited: it is the fresher word.
         if (entry.superseded) return cache.get(k)
         const sa = toServiceAccount(obj)
-        if (sa) cache.set(k, sa)
+        // Only a watch keeps an entry fresh: without one, every lookup asks the API server.
+        if (sa && running) cache.set(k, sa)
         return sa
       } catch (err) {
         const failure = describeApiFailure(err)
         if (failure.status === 404) {
           metrics?.liveGet?.('not_found')
           if (entry.superseded) return cache.get(k)
-          remember404(k)
+          if (running) remember404(k)
           return undefined
         }
         metrics?.liveGet?.('error')
@@ -287,7 +292,8 @@ export function createServiceAccountLookup(
       running = true
       watchdog = setInterval(() => {
         if (!running || retryTimer !== undefined) return
-        const silentMs = now() - lastConnect
+        // A healthy watch reconnects every resyncSeconds (the server ends it) or carries events.
+        const silentMs = now() - lastActivity
         if (silentMs > 2 * resyncSeconds * 1000) {
           log.warn({ silentMs }, 'serviceaccount watch stalled; restarting')
           void launch()
@@ -311,6 +317,11 @@ export function createServiceAccountLookup(
       watchdog = undefined
       informer?.stop().catch(() => undefined)
       informer = undefined
+      // Nothing keeps the cache fresh any more: forget it rather than answer stale.
+      cache.clear()
+      negative.clear()
+      for (const pending of inflight.values()) pending.superseded = true
+      listed = false
     },
 
     synced: () => listed,
