@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QueryInput } from './query-input.js'
+import { codePointLength, QueryInput } from './query-input.js'
 
 const input = (record: Record<string, string>) => new QueryInput(new Map(Object.entries(record)))
 const NAME = {
@@ -66,6 +66,30 @@ describe('QueryInput', () => {
     expect(() => q.done()).toThrow(
       /^4 validation errors detected: .*'roleName'.*'maxItems'.*'tags\.1\.member\.key'.*'tags\.1\.member\.value'/,
     )
+  })
+
+  it.each([
+    { name: 'empty', value: '' },
+    { name: 'ascii', value: 'abc' },
+    { name: 'latin-1 and BMP', value: 'é€ሴ' },
+    { name: 'surrogate pair', value: 'a😀b' },
+    { name: 'two pairs in a row', value: '😀😀' },
+    { name: 'lone high surrogate at the end', value: 'a\uD83D' },
+    { name: 'lone high surrogate before a letter', value: '\uD83Da' },
+    { name: 'lone low surrogate', value: '\uDE00a' },
+    { name: 'low then high (not a pair)', value: '\uDE00\uD83D' },
+    { name: 'high, high, low', value: '\uD83D\uD83D\uDE00' },
+  ])('counts code points as the string iterator does: $name', ({ value }) => {
+    expect(codePointLength(value)).toBe([...value].length)
+  })
+
+  it('measures length in code points, so a pair is one character', () => {
+    const q = input({ RoleSessionName: '😀'.repeat(2) })
+    q.string('RoleSessionName', { min: 2, max: 2 })
+    expect(() => q.done()).not.toThrow()
+    const r = input({ RoleSessionName: '😀'.repeat(3) })
+    r.string('RoleSessionName', { min: 2, max: 2 })
+    expect(() => r.done()).toThrow('Member must have length less than or equal to 2')
   })
 
   it('never echoes a sensitive value', () => {

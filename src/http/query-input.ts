@@ -20,6 +20,27 @@ export interface IntRule {
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
 
 /**
+ * Length in code points, which is how the AWS models' `min`/`max` count (a surrogate pair is one
+ * character, a lone surrogate one too): the same as `[...value].length` without an array of
+ * one-character strings, which for a 1 KB token or a 6 KB policy document was the costliest
+ * line of input checking.
+ */
+export function codePointLength(value: string): number {
+  let n = value.length
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = value.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--
+        i++
+      }
+    }
+  }
+  return n
+}
+
+/**
  * Reads typed awsQuery input and collects every constraint violation, then reports them as one
  * AWS `ValidationError`: "2 validation errors detected: Value 'x' at 'roleName' failed to
  * satisfy constraint: Member must …; Value null at …".
@@ -66,7 +87,7 @@ export class QueryInput {
       if (rule.required) this.fail(name, null, 'must not be null')
       return undefined
     }
-    const length = [...value].length
+    const length = codePointLength(value)
     if (rule.min !== undefined && length < rule.min) {
       this.fail(
         name,
