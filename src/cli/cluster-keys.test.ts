@@ -174,11 +174,9 @@ describe('lanyard cluster export-signing-key / import-signing-key', () => {
       expect(out.SubjectFromWebIdentityToken).toBe(SUB)
     })
 
-    // KNOWN GAP (reported): kube-apiserver always signs with kid = base64url(SHA-256(DER SPKI)),
-    // and Lanyard's JWKS publishes only the RFC 7638 kid, so STS finds no key for the tokens of a
-    // kube-apiserver using the exported key. `it.fails` turns red once src/oidc publishes the
-    // Kubernetes kid too; then make this a plain `it`.
-    it.fails('a token signed with the exported key exactly as kube-apiserver does (its own kid) is exchanged by STS', async () => {
+    // kube-apiserver always signs with kid = base64url(SHA-256(DER SPKI)); the JWKS publishes
+    // each key under that kid too, so its tokens verify.
+    it('a token signed with the exported key exactly as kube-apiserver does (its own kid) is exchanged by STS', async () => {
       const written: string[] = []
       const r = await exportClusterSigningKey({
         cluster: 'kind',

@@ -78,9 +78,7 @@ export function createIssuerService(deps: IssuerDeps) {
       local.delete(id)
       return undefined
     }
-    const keys = (await keysOf(await deps.store.signingKeys.listForCluster(c.name))).map(
-      (k) => k.publicJwk,
-    )
+    const keys = buildJwks(await keysOf(await deps.store.signingKeys.listForCluster(c.name))).keys
     const same = hit && hit.cluster === c.name && JSON.stringify(hit.keys) === JSON.stringify(keys)
     const entry = { at: now, cluster: c.name, keys: same ? hit.keys : keys }
     local.set(id, entry)

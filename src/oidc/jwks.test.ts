@@ -1,6 +1,7 @@
+import { createHash, createPublicKey } from 'node:crypto'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { buildJwks } from './jwks.js'
+import { buildJwks, kubernetesKeyId } from './jwks.js'
 import { mintServiceAccountToken } from './mint-token.js'
 import { generateSigningKey, type SigningKey } from './signing-key.js'
 
@@ -15,20 +16,34 @@ beforeAll(async () => {
 })
 
 describe('buildJwks', () => {
-  it('publishes each key with exactly kty, kid, use, alg, n, e', () => {
+  it("publishes each key with exactly kty, kid, use, alg, n, e, under its RFC 7638 kid and kube-apiserver's", () => {
     const jwks = buildJwks([a, b])
-    expect(jwks.keys).toHaveLength(2)
+    expect(jwks.keys).toHaveLength(4)
     for (const [i, k] of [a, b].entries()) {
-      expect(jwks.keys[i]).toEqual({
-        kty: 'RSA',
-        kid: k.kid,
-        use: 'sig',
-        alg: 'RS256',
-        n: k.publicJwk.n,
-        e: 'AQAB',
-      })
-      expect(Object.keys(jwks.keys[i] ?? {})).toEqual(['kty', 'kid', 'use', 'alg', 'n', 'e'])
+      for (const [j, kid] of [k.kid, kubernetesKeyId(k.publicJwk.n, k.publicJwk.e)].entries()) {
+        const entry = jwks.keys[2 * i + j]
+        expect(entry).toEqual({
+          kty: 'RSA',
+          kid,
+          use: 'sig',
+          alg: 'RS256',
+          n: k.publicJwk.n,
+          e: 'AQAB',
+        })
+        expect(Object.keys(entry ?? {})).toEqual(['kty', 'kid', 'use', 'alg', 'n', 'e'])
+      }
     }
+  })
+
+  it('computes the kid kube-apiserver uses: base64url(SHA-256(DER SPKI))', () => {
+    const der = createPublicKey({ key: { ...a.publicJwk }, format: 'jwk' }).export({
+      type: 'spki',
+      format: 'der',
+    })
+    expect(kubernetesKeyId(a.publicJwk.n, a.publicJwk.e)).toBe(
+      createHash('sha256').update(der).digest('base64url'),
+    )
+    expect(kubernetesKeyId(a.publicJwk.n, a.publicJwk.e)).not.toBe(a.kid)
   })
 
   it('never contains private members, even from a polluted publicJwk', () => {
@@ -46,7 +61,9 @@ describe('buildJwks', () => {
   })
 
   it('keeps one entry per kid', () => {
-    expect(buildJwks([a, a, b, a]).keys.map((k) => k.kid)).toEqual([a.kid, b.kid])
+    const ka = kubernetesKeyId(a.publicJwk.n, a.publicJwk.e)
+    const kb = kubernetesKeyId(b.publicJwk.n, b.publicJwk.e)
+    expect(buildJwks([a, a, b, a]).keys.map((k) => k.kid)).toEqual([a.kid, ka, b.kid, kb])
   })
 
   it('is empty for no keys', () => {
