@@ -2,6 +2,7 @@ import { readFileSync, unwatchFile, watchFile } from 'node:fs'
 import { type Command, Option } from 'commander'
 import pino, { type Logger } from 'pino'
 import { LanyardError } from '../errors.js'
+import { createEventRecorder } from '../webhook/events/index.js'
 import { parseGoBool } from '../webhook/go-strconv.js'
 import {
   type CheckRole,
@@ -170,6 +171,11 @@ export async function runWebhook(flags: WebhookFlags, logger: Logger): Promise<R
     log: logger,
   })
   await serviceAccounts.start()
+  const events = createEventRecorder({
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.inCluster ? { inCluster: true } : {}),
+    log: logger,
+  })
 
   const server = await startWebhookServer({
     host: flags.host,
@@ -183,16 +189,26 @@ export async function runWebhook(flags: WebhookFlags, logger: Logger): Promise<R
       checkRole,
       maxBodyBytes: flags.maxBodyBytes,
       lookupServiceAccount: (namespace, name) => serviceAccounts.lookup(namespace, name),
-      // Until the Kubernetes Event reporter is wired in, failures are at least logged.
-      onMutationFailure: (pod, reason) =>
+      // A Pod that names an annotated ServiceAccount but could not be mutated gets a Warning
+      // Event (and a log line): it would otherwise start silently without credentials.
+      onMutationFailure: (pod, reason) => {
+        const namespace = pod.metadata?.namespace ?? ''
         logger.warn(
-          {
-            namespace: pod.metadata?.namespace,
-            pod: pod.metadata?.name ?? pod.metadata?.generateName,
-            reason,
-          },
+          { namespace, pod: pod.metadata?.name ?? pod.metadata?.generateName, reason },
           'pod not mutated',
-        ),
+        )
+        void events.podNotMutated(
+          {
+            namespace,
+            ...(pod.metadata?.name !== undefined ? { name: pod.metadata.name } : {}),
+            ...(pod.metadata?.generateName !== undefined
+              ? { generateName: pod.metadata.generateName }
+              : {}),
+            ...(pod.metadata?.uid !== undefined ? { uid: pod.metadata.uid } : {}),
+          },
+          reason,
+        )
+      },
     },
   })
   return {
