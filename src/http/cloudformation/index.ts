@@ -7,7 +7,9 @@ import type { EksService } from '../../eks/eks-service.js'
 import type { IamService } from '../../iam/index.js'
 import { invokeCustomResource } from '../../stack/custom/invoke-custom-resource.js'
 import { createResponseRegistry } from '../../stack/custom/response-registry.js'
+import type { EngineDeps } from '../../stack/engine/deps.js'
 import { createStackService } from '../../stack/engine/stack-service.js'
+import { createUpdateOperations } from '../../stack/engine/update-service.js'
 import { createServiceRoleAssumer } from '../../stack/lambda/assume-service-role.js'
 import { createLambdaHost } from '../../stack/lambda/lambda-host.js'
 import { createLambdaRunner } from '../../stack/lambda/runner.js'
@@ -74,7 +76,7 @@ export function createCloudFormation(deps: CloudFormationDeps) {
       deps.logger.info({ function: fn, requestId, stream, line }, 'lambda output'),
   })
   const registry = createResponseRegistry()
-  const stacks = createStackService({
+  const engineDeps: EngineDeps = {
     store: deps.store,
     accountId: deps.accountId,
     region: deps.region,
@@ -101,8 +103,12 @@ export function createCloudFormation(deps: CloudFormationDeps) {
         },
         'stack operation failed unexpectedly',
       ),
-  })
-  const operations = new Map<string, QueryOperation>(Object.entries(stackOperations(stacks)))
+  }
+  const stacks = createStackService(engineDeps)
+  const updates = createUpdateOperations(engineDeps, stacks)
+  const operations = new Map<string, QueryOperation>(
+    Object.entries(stackOperations(stacks, updates)),
+  )
   const queryService: QueryService = {
     signingName: 'cloudformation',
     namespace: CLOUDFORMATION_NAMESPACE,
@@ -113,6 +119,7 @@ export function createCloudFormation(deps: CloudFormationDeps) {
     `arn:aws:cloudformation:${deps.region}:${deps.accountId}:stack/${name}/*`
   return {
     stacks,
+    updates,
     queryService,
     responseRoute: createResponseRoute(registry),
     /** Marks operations a previous run left in progress as failed. */

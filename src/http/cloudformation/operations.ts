@@ -1,6 +1,7 @@
 import { LanyardError } from '../../errors.js'
 import type { Actor } from '../../stack/engine/deps.js'
 import type { StackService } from '../../stack/engine/stack-service.js'
+import type { UpdateOperations } from '../../stack/engine/update-service.js'
 import type { OperationContext, QueryOperation } from '../operation.js'
 import type { QueryInput } from '../query-input.js'
 import type { XmlObject } from '../xml.js'
@@ -12,7 +13,9 @@ import {
   TEMPLATE_BODY_RULE,
 } from './input.js'
 import {
+  changeSetSummaryXml,
   page,
+  parametersXml,
   stackEventXml,
   stackResourceDetailXml,
   stackResourceSummaryXml,
@@ -75,9 +78,160 @@ function templateDescriptionXml(
   }
 }
 
+const CHANGE_SET_NAME_RULE = { required: true as const, min: 1, max: 1600 }
+
 /** The stack actions of the CloudFormation API (botocore cloudformation 2010-05-15). */
-export function stackOperations(stacks: StackService): Record<string, QueryOperation> {
+export function stackOperations(
+  stacks: StackService,
+  updates: UpdateOperations,
+): Record<string, QueryOperation> {
   return {
+    UpdateStack: {
+      async handle(input, ctx) {
+        const stackName = input.string('StackName', STACK_NAME_RULE)
+        const source = template(input)
+        const usePreviousTemplate = input.bool('UsePreviousTemplate')
+        const parameters = readParameters(input)
+        const capabilities = readCapabilities(input)
+        const tags = readTags(input)
+        const disableRollback = input.bool('DisableRollback')
+        input.string('RoleARN', { min: 20, max: 2048 })
+        input.string('ClientRequestToken', { min: 1, max: 128 })
+        input.done()
+        const { stackId } = await updates.updateStack(
+          {
+            stackName,
+            ...source,
+            usePreviousTemplate,
+            parameters,
+            capabilities,
+            tags,
+            disableRollback,
+          },
+          actorOf(ctx),
+        )
+        return { StackId: stackId }
+      },
+    },
+    CreateChangeSet: {
+      async handle(input, ctx) {
+        const stackName = input.string('StackName', STACK_NAME_RULE)
+        const changeSetName = input.string('ChangeSetName', { required: true, min: 1, max: 128 })
+        const source = template(input)
+        const usePreviousTemplate = input.bool('UsePreviousTemplate')
+        const parameters = readParameters(input)
+        const capabilities = readCapabilities(input)
+        const tags = readTags(input)
+        const description = input.string('Description', { min: 1, max: 1024 })
+        const changeSetType = input.string('ChangeSetType', {
+          pattern: /^(CREATE|UPDATE|IMPORT)$/,
+          patternText: 'CREATE|UPDATE|IMPORT',
+        })
+        input.done()
+        if (changeSetType === 'IMPORT')
+          throw new LanyardError(
+            'request.validation',
+            'Lanyard does not import existing resources: ChangeSetType IMPORT is not supported',
+          )
+        const { id, stackId } = await updates.createChangeSet(
+          {
+            stackName,
+            changeSetName,
+            ...source,
+            usePreviousTemplate,
+            parameters,
+            capabilities,
+            tags,
+            description,
+            changeSetType: changeSetType as 'CREATE' | 'UPDATE' | undefined,
+          },
+          actorOf(ctx),
+        )
+        return { Id: id, StackId: stackId }
+      },
+    },
+    DescribeChangeSet: {
+      async handle(input) {
+        const name = input.string('ChangeSetName', CHANGE_SET_NAME_RULE)
+        const stackName = input.string('StackName', { min: 1 })
+        nextToken(input)
+        input.bool('IncludePropertyValues')
+        input.done()
+        const { record, body, stack } = await updates.describeChangeSet(name, stackName)
+        return {
+          ChangeSetName: record.changeSetName,
+          ChangeSetId: record.changeSetId,
+          StackId: record.stackId,
+          StackName: record.stackName,
+          Description: record.description,
+          Parameters: parametersXml(body.resolvedParameters, stack?.noEchoKeys ?? []),
+          CreationTime: record.creationTime,
+          ExecutionStatus: record.executionStatus,
+          Status: record.status,
+          StatusReason: record.statusReason,
+          NotificationARNs: stack?.notificationArns ?? [],
+          RollbackConfiguration: {},
+          Capabilities: body.capabilities.length > 0 ? body.capabilities : undefined,
+          Tags: body.tags?.map((t) => ({ Key: t.key, Value: t.value })),
+          Changes: body.changes.map((c) => ({
+            Type: 'Resource',
+            ResourceChange: {
+              PolicyAction:
+                c.action === 'Remove'
+                  ? 'Delete'
+                  : c.replacement === 'True'
+                    ? 'ReplaceAndDelete'
+                    : undefined,
+              Action: c.action,
+              LogicalResourceId: c.logicalId,
+              PhysicalResourceId: c.physicalId,
+              ResourceType: c.type,
+              Replacement: c.replacement,
+              Scope: c.action === 'Modify' ? ['Properties'] : [],
+              Details: c.details.map((d) => ({
+                Target: {
+                  Attribute: 'Properties',
+                  Name: d.name,
+                  RequiresRecreation: d.requiresRecreation,
+                },
+                Evaluation: d.evaluation,
+                ChangeSource: d.changeSource,
+              })),
+            },
+          })),
+          IncludeNestedStacks: false,
+        }
+      },
+    },
+    ExecuteChangeSet: {
+      async handle(input, ctx) {
+        const name = input.string('ChangeSetName', CHANGE_SET_NAME_RULE)
+        const stackName = input.string('StackName', { min: 1 })
+        input.string('ClientRequestToken', { min: 1, max: 128 })
+        input.bool('DisableRollback')
+        input.done()
+        await updates.executeChangeSet(name, stackName, actorOf(ctx))
+        return {}
+      },
+    },
+    DeleteChangeSet: {
+      async handle(input) {
+        const name = input.string('ChangeSetName', CHANGE_SET_NAME_RULE)
+        const stackName = input.string('StackName', { min: 1 })
+        input.done()
+        await updates.deleteChangeSet(name, stackName)
+        return {}
+      },
+    },
+    ListChangeSets: {
+      async handle(input) {
+        const stackName = input.string('StackName', STACK_NAME_RULE)
+        const token = nextToken(input)
+        input.done()
+        const { slice, next } = page(await updates.listChangeSets(stackName), token)
+        return { Summaries: slice.map(changeSetSummaryXml), NextToken: next }
+      },
+    },
     CreateStack: {
       async handle(input, ctx) {
         const stackName = input.string('StackName', STACK_NAME_RULE)

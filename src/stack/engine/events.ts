@@ -62,7 +62,7 @@ export function createRecorder(deps: EngineDeps, stack: StackRecord) {
       r: StackResourceRecord,
       status: string,
       reason?: string,
-      options: { properties?: string; remove?: boolean } = {},
+      options: { properties?: string; remove?: boolean; store?: boolean } = {},
     ) {
       const t = iso()
       r.status = status
@@ -70,8 +70,9 @@ export function createRecorder(deps: EngineDeps, stack: StackRecord) {
       if (reason === undefined) delete r.statusReason
       else r.statusReason = reason
       await deps.store.transaction(async (tx) => {
+        // `store: false` records only the event (an old physical resource being replaced).
         if (options.remove) await tx.stackResources.delete(r.stackId, r.logicalId)
-        else await tx.stackResources.put(r)
+        else if (options.store !== false) await tx.stackResources.put(r)
         await tx.stackEvents.append(
           event(
             {

@@ -1,0 +1,399 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
+
+const LAMBDA_TRUST = `
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: sts:AssumeRole`
+
+const NODE_HANDLER = `
+const response = require('cfn-response')
+const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts')
+exports.handler = async (event, context) => {
+  if (event.RequestType === 'Delete') return response.send(event, context, response.SUCCESS, {})
+  const me = await new STSClient({}).send(new GetCallerIdentityCommand({}))
+  const value = event.ResourceProperties.Value
+  await response.send(event, context, response.SUCCESS, { Caller: me.Arn, Doubled: String(Number(value) * 2) }, 'node-' + value)
+}`
+
+const PY_FAILING = `
+import cfnresponse
+def handler(event, context):
+  if event['RequestType'] == 'Delete':
+    cfnresponse.send(event, context, cfnresponse.SUCCESS, {}, event['PhysicalResourceId'])
+  else:
+    cfnresponse.send(event, context, cfnresponse.FAILED, {}, 'refused-1', reason='the handler refused')`
+
+const indent = (code: string, n: number) =>
+  code
+    .trim()
+    .split('\n')
+    .map((l) => `${' '.repeat(n)}${l}`)
+    .join('\n')
+
+const functionTemplate = (
+  runtime: string,
+  handler: string,
+  code: string,
+  value: string,
+  trust = LAMBDA_TRUST,
+) => `
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  FnRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:${trust}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: ${runtime}
+      Handler: ${handler}
+      Role: !GetAtt FnRole.Arn
+      Timeout: 30
+      Code:
+        ZipFile: |
+${indent(code, 10)}
+  Thing:
+    Type: Custom::Thing
+    Properties:
+      ServiceToken: !GetAtt Fn.Arn
+      Value: ${value}
+Outputs:
+  Doubled:
+    Value: !GetAtt Thing.Doubled
+  Caller:
+    Value: !GetAtt Thing.Caller
+  Id:
+    Value: !Ref Thing
+`
+
+/**
+ * CloudFormation through the machine's `aws` CLI (plain HTTP): a Node.js Lambda-backed custom
+ * resource whose handler calls STS with the unmodified AWS SDK and the role Lambda assumed; a
+ * handler's FAILED answer rolling the stack back; a role Lambda may not assume; update with
+ * replacement vs in place; change sets; stacks created concurrently.
+ */
+describe.runIf(requireTool('aws'))('cloudformation with the aws CLI', () => {
+  let t: TestServer
+  let work: string
+  const cfn = (args: string[]) => awsCli(t, ['cloudformation', ...args])
+  const file = (name: string, body: string) => {
+    const path = join(work, name)
+    writeFileSync(path, body)
+    return `file://${path}`
+  }
+  const stack = async (name: string) => {
+    const r = await cfn(['describe-stacks', '--stack-name', name])
+    expect(r.stderr).toBe('')
+    return JSON.parse(r.stdout).Stacks[0]
+  }
+  const settle = async (name: string) => {
+    for (let i = 0; i < 600; i++) {
+      const s = await stack(name)
+      if (!s.StackStatus.endsWith('_IN_PROGRESS')) return s
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    throw new Error(`${name} did not settle`)
+  }
+  const events = async (name: string) =>
+    (
+      JSON.parse((await cfn(['describe-stack-events', '--stack-name', name])).stdout)
+        .StackEvents as {
+        LogicalResourceId: string
+        ResourceStatus: string
+        ResourceStatusReason?: string
+      }[]
+    ).reverse()
+
+  beforeAll(async () => {
+    t = await startTestServer()
+    work = mkdtempSync(join(tmpdir(), 'lanyard-cfn-'))
+  })
+  afterAll(async () => {
+    await t?.close()
+    if (work) rmSync(work, { recursive: true, force: true })
+  })
+
+  it('a Node.js custom resource runs with its role and the unmodified SDK; Data readable with GetAtt', async () => {
+    const created = await cfn([
+      'create-stack',
+      '--stack-name',
+      'node',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('node.yml', functionTemplate('nodejs20.x', 'index.handler', NODE_HANDLER, '21')),
+    ])
+    expect(created.stderr).toBe('')
+    const s = await settle('node')
+    expect(s.StackStatus).toBe('CREATE_COMPLETE')
+    const outputs = Object.fromEntries(
+      (s.Outputs as { OutputKey: string; OutputValue: string }[]).map((o) => [
+        o.OutputKey,
+        o.OutputValue,
+      ]),
+    )
+    expect(outputs.Doubled).toBe('42')
+    expect(outputs.Id).toBe('node-21')
+    const fn = JSON.parse(
+      (
+        await cfn([
+          'describe-stack-resource',
+          '--stack-name',
+          'node',
+          '--logical-resource-id',
+          'Fn',
+        ])
+      ).stdout,
+    )
+    const roleName = JSON.parse(
+      (
+        await cfn([
+          'describe-stack-resource',
+          '--stack-name',
+          'node',
+          '--logical-resource-id',
+          'FnRole',
+        ])
+      ).stdout,
+    ).StackResourceDetail.PhysicalResourceId
+    expect(outputs.Caller).toBe(
+      `arn:aws:sts::${t.credentials.accountId}:assumed-role/${roleName}/${fn.StackResourceDetail.PhysicalResourceId}`,
+    )
+  }, 90_000)
+
+  it('update-stack: a new PhysicalResourceId in the Update answer replaces the custom resource; the same template is no update', async () => {
+    const body = functionTemplate('nodejs20.x', 'index.handler', NODE_HANDLER, '50')
+    const r = await cfn([
+      'update-stack',
+      '--stack-name',
+      'node',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('node2.yml', body),
+    ])
+    expect(r.stderr).toBe('')
+    const s = await settle('node')
+    expect(s.StackStatus).toBe('UPDATE_COMPLETE')
+    expect(
+      s.Outputs.find((o: { OutputKey: string }) => o.OutputKey === 'Doubled').OutputValue,
+    ).toBe('100')
+    expect(s.Outputs.find((o: { OutputKey: string }) => o.OutputKey === 'Id').OutputValue).toBe(
+      'node-50',
+    )
+    // The custom resource answered with a new PhysicalResourceId: the old one was deleted at cleanup.
+    const e = await events('node')
+    const last = e.slice(
+      e.findLastIndex(
+        (x) => x.ResourceStatus === 'UPDATE_IN_PROGRESS' && x.LogicalResourceId === 'node',
+      ),
+    )
+    expect(last.map((x) => `${x.LogicalResourceId} ${x.ResourceStatus}`)).toEqual([
+      'node UPDATE_IN_PROGRESS',
+      'Thing UPDATE_IN_PROGRESS',
+      'Thing UPDATE_COMPLETE',
+      'node UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+      'Thing DELETE_IN_PROGRESS',
+      'Thing DELETE_COMPLETE',
+      'node UPDATE_COMPLETE',
+    ])
+    const same = await cfn([
+      'update-stack',
+      '--stack-name',
+      'node',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('node3.yml', body),
+    ])
+    expect(same.stderr.trim()).toBe(
+      'An error occurred (ValidationError) when calling the UpdateStack operation: No updates are to be performed.',
+    )
+  }, 90_000)
+
+  it('change sets: create, describe (replacement), execute', async () => {
+    const body = functionTemplate('nodejs20.x', 'index.handler', NODE_HANDLER, '50').replace(
+      '  FnRole:\n    Type: AWS::IAM::Role\n    Properties:\n',
+      '  FnRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Path: /moved/\n',
+    )
+    const created = await cfn([
+      'create-change-set',
+      '--stack-name',
+      'node',
+      '--change-set-name',
+      'move-role',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('node4.yml', body),
+    ])
+    expect(created.stderr).toBe('')
+    const { Id } = JSON.parse(created.stdout)
+    expect(
+      (await cfn(['wait', 'change-set-create-complete', '--change-set-name', Id])).status,
+    ).toBe(0)
+    const described = JSON.parse(
+      (await cfn(['describe-change-set', '--change-set-name', Id])).stdout,
+    )
+    expect(described.Status).toBe('CREATE_COMPLETE')
+    const changes = Object.fromEntries(
+      (
+        described.Changes as {
+          ResourceChange: { LogicalResourceId: string; Action: string; Replacement?: string }
+        }[]
+      ).map((c) => [
+        c.ResourceChange.LogicalResourceId,
+        `${c.ResourceChange.Action}/${c.ResourceChange.Replacement}`,
+      ]),
+    )
+    expect(changes).toEqual({ FnRole: 'Modify/True', Fn: 'Modify/False' })
+    const listed = JSON.parse(
+      (await cfn(['list-change-sets', '--stack-name', 'node'])).stdout,
+    ).Summaries
+    expect(listed.map((c: { ChangeSetName: string }) => c.ChangeSetName)).toEqual(['move-role'])
+    expect((await cfn(['execute-change-set', '--change-set-name', Id])).stderr).toBe('')
+    const s = await settle('node')
+    expect(s.StackStatus).toBe('UPDATE_COMPLETE')
+    const roles = JSON.parse((await awsCli(t, ['iam', 'list-roles'])).stdout).Roles as {
+      Path: string
+    }[]
+    expect(roles.map((r) => r.Path)).toEqual(['/moved/'])
+  }, 90_000)
+
+  it("a handler's FAILED answer rolls the stack back with its reason (and the resource gets a Delete)", async () => {
+    const body = functionTemplate('python3.12', 'index.handler', PY_FAILING, '1').replace(
+      /Outputs:[\s\S]*$/,
+      '',
+    )
+    expect(
+      (
+        await cfn([
+          'create-stack',
+          '--stack-name',
+          'fails',
+          '--capabilities',
+          'CAPABILITY_IAM',
+          '--template-body',
+          file('fails.yml', body),
+        ])
+      ).stderr,
+    ).toBe('')
+    const s = await settle('fails')
+    expect(s.StackStatus).toBe('ROLLBACK_COMPLETE')
+    const e = await events('fails')
+    expect(e.find((x) => x.ResourceStatus === 'CREATE_FAILED')).toMatchObject({
+      LogicalResourceId: 'Thing',
+      ResourceStatusReason:
+        'Received response status [FAILED] from custom resource. Message returned: the handler refused',
+    })
+    expect(e.find((x) => x.ResourceStatus === 'ROLLBACK_IN_PROGRESS')?.ResourceStatusReason).toBe(
+      'The following resource(s) failed to create: [Thing]. Rollback requested by user.',
+    )
+    expect(
+      e.filter((x) => x.ResourceStatus === 'DELETE_COMPLETE').map((x) => x.LogicalResourceId),
+    ).toEqual(['Thing', 'Fn', 'FnRole'])
+  }, 90_000)
+
+  it("a role Lambda may not assume fails the function with Lambda's message", async () => {
+    const ec2Trust = LAMBDA_TRUST.replace('lambda.amazonaws.com', 'ec2.amazonaws.com')
+    const body = functionTemplate('python3.12', 'index.handler', PY_FAILING, '1', ec2Trust).replace(
+      /Outputs:[\s\S]*$/,
+      '',
+    )
+    await cfn([
+      'create-stack',
+      '--stack-name',
+      'untrusted',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('untrusted.yml', body),
+    ])
+    expect((await settle('untrusted')).StackStatus).toBe('ROLLBACK_COMPLETE')
+    const failed = (await events('untrusted')).find((x) => x.ResourceStatus === 'CREATE_FAILED')
+    expect(failed?.LogicalResourceId).toBe('Fn')
+    expect(failed?.ResourceStatusReason).toMatch(
+      /^The role defined for the function cannot be assumed by Lambda\. \(Service: Lambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: [0-9a-f-]{36}; Proxy: null\)$/,
+    )
+  }, 60_000)
+
+  it('stacks created at the same time do not wait for each other', async () => {
+    const body = `
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:${LAMBDA_TRUST}
+`
+    const path = file('par.yml', body)
+    const names = ['p1', 'p2', 'p3']
+    const results = await Promise.all(
+      names.map((n) =>
+        cfn([
+          'create-stack',
+          '--stack-name',
+          n,
+          '--capabilities',
+          'CAPABILITY_IAM',
+          '--template-body',
+          path,
+        ]),
+      ),
+    )
+    for (const r of results) expect(r.stderr).toBe('')
+    for (const n of names) expect((await settle(n)).StackStatus).toBe('CREATE_COMPLETE')
+    await Promise.all(names.map((n) => cfn(['delete-stack', '--stack-name', n])))
+    for (const n of names) {
+      const w = await cfn(['wait', 'stack-delete-complete', '--stack-name', n])
+      expect(w.status).toBe(0)
+    }
+  }, 120_000)
+
+  it('validate-template and get-template-summary describe parameters and capabilities', async () => {
+    const body = `
+Description: demo
+Parameters:
+  Name:
+    Type: String
+    Default: x
+    AllowedValues: [x, y]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Ref Name
+      AssumeRolePolicyDocument:${LAMBDA_TRUST}
+`
+    const path = file('validate.yml', body)
+    const v = JSON.parse((await cfn(['validate-template', '--template-body', path])).stdout)
+    expect(v).toEqual({
+      Parameters: [{ ParameterKey: 'Name', DefaultValue: 'x', NoEcho: false }],
+      Description: 'demo',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      CapabilitiesReason: 'The following resource(s) require capabilities: [AWS::IAM::Role]',
+      DeclaredTransforms: [],
+    })
+    const s = JSON.parse((await cfn(['get-template-summary', '--template-body', path])).stdout)
+    expect(s.ResourceTypes).toEqual(['AWS::IAM::Role'])
+    expect(s.Parameters[0].ParameterConstraints).toEqual({ AllowedValues: ['x', 'y'] })
+    const bad = await cfn([
+      'validate-template',
+      '--template-body',
+      file('bad.yml', 'Resources:\n  R:\n    Type: AWS::Foo::Bar\n'),
+    ])
+    expect(bad.stderr.trim()).toBe(
+      'An error occurred (ValidationError) when calling the ValidateTemplate operation: Template format error: Unrecognized resource types: [AWS::Foo::Bar]',
+    )
+    const caps = await cfn(['create-stack', '--stack-name', 'nocaps', '--template-body', path])
+    expect(caps.stderr.trim()).toBe(
+      'An error occurred (InsufficientCapabilitiesException) when calling the CreateStack operation: Requires capabilities : [CAPABILITY_NAMED_IAM]',
+    )
+  })
+})
