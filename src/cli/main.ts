@@ -12,7 +12,7 @@ import { clientContext } from './context.js'
 import { envLines } from './env-command.js'
 import { registerPodCommand } from './pod-command.js'
 import { lintPolicyFile } from './policy-command.js'
-import { setProviderJwks } from './provider-jwks.js'
+import { setProviderJwks, syncProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
 import { createToken } from './token-command.js'
 import { registerWebhookCommand } from './webhook-command.js'
@@ -191,6 +191,19 @@ provider
   .action(async (o: { arn: string; file: string; dataDir?: string }) => {
     await setProviderJwks({ ...o, print: (l) => console.log(l) })
   })
+
+provider
+  .command('sync-jwks')
+  .description("read a private cluster's issuer keys through its Kubernetes API and store them")
+  .requiredOption('--arn <arn>', "the IAM OIDC provider ARN (its URL must be the cluster's issuer)")
+  .option('--kubeconfig <file>', 'kubeconfig to reach the cluster (default: the usual kubeconfig)')
+  .option('--in-cluster', 'use the in-cluster service account')
+  .option('--data-dir <dir>', 'data directory (env LANYARD_DATA_DIR)')
+  .action(
+    async (o: { arn: string; kubeconfig?: string; inCluster?: boolean; dataDir?: string }) => {
+      await syncProviderJwks({ ...o, print: (l) => console.log(l) })
+    },
+  )
 
 program
   .command('policy')

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { KubeConfig } from '@kubernetes/client-node'
 import { toAuditRecord } from '../audit/writer.js'
 import { DATABASE_FILE } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
+import { fetchKubernetesJwks } from '../federation/kube-jwks.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 import { buildKeySet } from '../token/index.js'
 import { configFor } from './context.js'
@@ -15,18 +17,21 @@ import { configFor } from './context.js'
  */
 export async function setProviderJwks(options: {
   arn: string
-  file: string
+  /** A JWK Set file, or the set itself (already fetched). */
+  file: string | { jwks: unknown }
   dataDir?: string | undefined
   print: (line: string) => void
 }): Promise<void> {
   let parsed: unknown
-  try {
-    parsed = JSON.parse(readFileSync(options.file, 'utf8'))
-  } catch (err) {
-    throw new LanyardError('request.invalid', `\`${options.file}\` is not a readable JSON file`, {
-      cause: err,
-    })
-  }
+  if (typeof options.file === 'string') {
+    try {
+      parsed = JSON.parse(readFileSync(options.file, 'utf8'))
+    } catch (err) {
+      throw new LanyardError('request.invalid', `\`${options.file}\` is not a readable JSON file`, {
+        cause: err,
+      })
+    }
+  } else parsed = options.file.jwks
   let usable: number
   try {
     const set = await buildKeySet(parsed)
@@ -81,4 +86,33 @@ export async function setProviderJwks(options: {
   options.print(
     `stored ${usable} verification key(s) for ${options.arn}; tokens of this issuer now verify without fetching`,
   )
+}
+
+/**
+ * `lanyard oidc-provider sync-jwks`: reads the issuer keys of a private cluster through its
+ * Kubernetes API (kubeconfig or in-cluster service account) and stores them as with set-jwks.
+ */
+export async function syncProviderJwks(options: {
+  arn: string
+  kubeconfig?: string | undefined
+  inCluster?: boolean | undefined
+  kubeConfig?: KubeConfig | undefined
+  dataDir?: string | undefined
+  print: (line: string) => void
+}): Promise<void> {
+  const url = options.arn.replace(/^arn:aws:iam::\d{12}:oidc-provider\//, '')
+  if (url === options.arn)
+    throw new LanyardError('request.invalid', `\`${options.arn}\` is not an OIDC provider ARN`)
+  const jwks = await fetchKubernetesJwks({
+    expectedIssuer: `https://${url}`,
+    ...(options.kubeConfig !== undefined ? { kubeConfig: options.kubeConfig } : {}),
+    ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.inCluster ? { inCluster: true } : {}),
+  })
+  await setProviderJwks({
+    arn: options.arn,
+    file: { jwks },
+    dataDir: options.dataDir,
+    print: options.print,
+  })
 }

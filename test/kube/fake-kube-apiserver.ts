@@ -52,6 +52,8 @@ export interface FakeKubeApiServer {
     query: URLSearchParams
     authorization?: string
   }>
+  /** Serves `/.well-known/openid-configuration` and `/openid/v1/jwks` as kube-apiserver does. */
+  setServiceAccountIssuer(issuer: string, jwks: unknown): void
   /** Bodies of the Events POSTed, in order. */
   readonly events: ReadonlyArray<Record<string, unknown>>
   close(): Promise<void>
@@ -219,6 +221,8 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
     )
   }
 
+  let openId: { issuer: string; jwks: unknown } | undefined
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push({
@@ -232,6 +236,18 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
       return
     }
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
+    if (req.method === 'GET' && openId && url.pathname === '/.well-known/openid-configuration') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({ issuer: openId.issuer, jwks_uri: `${openId.issuer}/openid/v1/jwks` }),
+      )
+      return
+    }
+    if (req.method === 'GET' && openId && url.pathname === '/openid/v1/jwks') {
+      res.writeHead(200, { 'content-type': 'application/jwk-set+json' })
+      res.end(JSON.stringify(openId.jwks))
+      return
+    }
     if (req.method === 'GET' && url.pathname === '/api/v1/serviceaccounts') {
       if (url.searchParams.get('watch') === 'true') watch(url.searchParams, res)
       else list(url.searchParams, res)
@@ -271,6 +287,9 @@ export async function startFakeKubeApiServer(): Promise<FakeKubeApiServer> {
   }
 
   return {
+    setServiceAccountIssuer(issuer: string, jwks: unknown) {
+      openId = { issuer, jwks }
+    },
     url,
     requests,
     events,
