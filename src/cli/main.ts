@@ -14,6 +14,7 @@ import { registerPodCommand } from './pod-command.js'
 import { lintPolicyFile } from './policy-command.js'
 import { setProviderJwks, syncProviderJwks } from './provider-jwks.js'
 import { sdkClients } from './sdk-clients.js'
+import { registerStackCommand } from './stack-command.js'
 import { createToken } from './token-command.js'
 import { registerWebhookCommand } from './webhook-command.js'
 
@@ -250,6 +251,7 @@ program
   })
 
 registerPodCommand(program)
+registerStackCommand(program)
 registerWebhookCommand(program)
 
 let serving = false

@@ -43,8 +43,20 @@ export const NAME_PROPERTY: Readonly<Record<string, string>> = {
 export const customNamedReplacement = (name: string) =>
   `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${name} and update the stack again.`
 
-const DYNAMIC = '{{lanyard:dynamic}}'
-const hasDynamic = (v: unknown): boolean => JSON.stringify(v ?? null).includes(DYNAMIC)
+/**
+ * Values known only after apply: `{{lanyard:ref:<Id>}}` and `{{lanyard:att:<Id>.<Attr>}}` (the
+ * logical id kept, so the plan can still tell which resource they stand for).
+ */
+export const DYNAMIC_PREFIX = '{{lanyard:'
+const hasDynamic = (v: unknown): boolean => JSON.stringify(v ?? null).includes(DYNAMIC_PREFIX)
+const DYNAMIC = '{{lanyard:import}}'
+
+/** A resource as the plan sees it: resolved properties, physical id when it exists. */
+export interface ResourceView {
+  type: string
+  properties: Record<string, unknown>
+  physicalId?: string
+}
 
 /** Live resource records (not deleted) by logical id. */
 export function liveRecords(
@@ -70,7 +82,33 @@ export function planChanges(
   pseudo: PseudoParameters,
   imports: ReadonlyMap<string, string>,
 ): PlannedChange[] {
+  void stack
+  return planStack(records, instance, pseudo, imports).changes
+}
+
+/**
+ * The plan and the projected state: every resource of the new template with its resolved
+ * properties (unknown values as placeholders), and the current state from the records.
+ */
+export function planStack(
+  records: readonly StackResourceRecord[],
+  instance: StackInstance,
+  pseudo: PseudoParameters,
+  imports: ReadonlyMap<string, string>,
+): {
+  changes: PlannedChange[]
+  before: Map<string, ResourceView>
+  after: Map<string, ResourceView>
+} {
+  const beforeViews = new Map<string, ResourceView>()
+  const afterViews = new Map<string, ResourceView>()
   const live = liveRecords(records)
+  for (const r of live.values())
+    beforeViews.set(r.logicalId, {
+      type: r.type,
+      properties: JSON.parse(r.properties) as Record<string, unknown>,
+      ...(r.physicalId !== undefined ? { physicalId: r.physicalId } : {}),
+    })
   const physical = new Map<string, string>()
   const attributes = new Map<string, Record<string, unknown>>()
   for (const r of live.values()) {
@@ -78,8 +116,11 @@ export function planChanges(
     attributes.set(r.logicalId, JSON.parse(r.attributes) as Record<string, unknown>)
   }
   const dynamic = (id: string) => {
-    physical.set(id, DYNAMIC)
-    attributes.set(id, new Proxy({}, { get: () => DYNAMIC }))
+    physical.set(id, `{{lanyard:ref:${id}}}`)
+    attributes.set(
+      id,
+      new Proxy({}, { get: (_t, attr) => `{{lanyard:att:${id}.${String(attr)}}}` }),
+    )
   }
   const base = runResolveContext(instance, pseudo, { physical, attributes }, imports)
   // Imports of names not bound yet resolve to a placeholder too.
@@ -93,6 +134,11 @@ export function planChanges(
     if (!decl) continue
     const old = live.get(id)
     const after = resolveProperties(decl.properties, ctx)
+    afterViews.set(id, {
+      type: decl.type,
+      properties: after,
+      ...(old?.physicalId !== undefined ? { physicalId: old.physicalId } : {}),
+    })
     if (!old) {
       changes.push({ action: 'Add', logicalId: id, type: decl.type, details: [], after })
       dynamic(id)
@@ -133,7 +179,11 @@ export function planChanges(
       before,
       after,
     })
-    if (replacement !== 'False') dynamic(id)
+    if (replacement !== 'False') {
+      dynamic(id)
+      const view = afterViews.get(id)
+      if (view) delete view.physicalId
+    }
   }
   for (const r of live.values())
     if (!instance.resources.has(r.logicalId))
@@ -145,6 +195,5 @@ export function planChanges(
         details: [],
         before: JSON.parse(r.properties) as Record<string, unknown>,
       })
-  void stack
-  return changes
+  return { changes, before: beforeViews, after: afterViews }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { LanyardError } from '../../errors.js'
 import type { ChangeSetRecord, StackRecord } from '../../store/ports.js'
+import { accessDiff, accessLines } from '../access/index.js'
 import { sameValue } from '../providers/index.js'
 import {
   type GivenParameter,
@@ -9,7 +10,7 @@ import {
   type StackInstance,
   templateError,
 } from '../template/index.js'
-import { type PlannedChange, planChanges } from './changes.js'
+import { type PlannedChange, planStack, type ResourceView } from './changes.js'
 import type { Actor, EngineDeps } from './deps.js'
 import { changeSetArn } from './names.js'
 import { importArguments, pseudoOf } from './resource-ops.js'
@@ -58,22 +59,20 @@ export const NO_CHANGES =
 
 const CHANGE_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/
 
+interface Prepared {
+  body: string
+  loaded: LoadedTemplate
+  instance: StackInstance
+  changes: PlannedChange[]
+  before: Map<string, ResourceView>
+  after: Map<string, ResourceView>
+}
+
 /**
  * UpdateStack and change sets over the stack service: the plan of an update (resources added,
  * modified in place or replaced, removed), checked before anything runs.
  */
-export function createUpdateOperations(
-  deps: EngineDeps,
-  base: StackService,
-  options: {
-    /** Summary lines added to a change set (e.g. the effective-access diff). */
-    describeAccess?: (plan: {
-      stack: StackRecord
-      instance: StackInstance
-      changes: PlannedChange[]
-    }) => Promise<string[]>
-  } = {},
-) {
+export function createUpdateOperations(deps: EngineDeps, base: StackService) {
   const { load, bind, findStack, findChangeSet, launch, stackEvent, newStackRecord, checkName } =
     base.internals
 
@@ -111,15 +110,7 @@ export function createUpdateOperations(
   }
 
   /** Binds the new template to the stack and plans the changes. */
-  const prepare = async (
-    stack: StackRecord,
-    input: UpdateStackInput,
-  ): Promise<{
-    body: string
-    loaded: LoadedTemplate
-    instance: StackInstance
-    changes: PlannedChange[]
-  }> => {
+  const prepare = async (stack: StackRecord, input: UpdateStackInput): Promise<Prepared> => {
     const body = input.usePreviousTemplate ? stack.templateBody : templateBodyOf(input)
     if (
       input.usePreviousTemplate &&
@@ -132,14 +123,13 @@ export function createUpdateOperations(
     const previous = new Map(stack.parameters.map((p) => [p.key, p.value]))
     const instance = bind(loaded, stack, input.parameters ?? [], input.capabilities ?? [], previous)
     const exports = new Map((await deps.store.stackExports.list()).map((e) => [e.name, e.value]))
-    const changes = planChanges(
-      stack,
+    const plan = planStack(
       await deps.store.stackResources.list(stack.stackId),
       instance,
       pseudoOf(deps, stack),
       exports,
     )
-    return { body, loaded, instance, changes }
+    return { body, loaded, instance, ...plan }
   }
 
   /** Whether an update would change nothing at all (resources, outputs and parameters). */
@@ -226,12 +216,7 @@ export function createUpdateOperations(
         )
       const type = input.changeSetType ?? 'UPDATE'
       let stack: StackRecord
-      let prepared: {
-        body: string
-        loaded: LoadedTemplate
-        instance: StackInstance
-        changes: PlannedChange[]
-      }
+      let prepared: Prepared
       let fresh = false
       if (type === 'CREATE') {
         checkName(input.stackName)
@@ -263,7 +248,7 @@ export function createUpdateOperations(
           body,
           loaded,
           instance,
-          changes: planChanges(stack, [], instance, pseudoOf(deps, stack), exports),
+          ...planStack([], instance, pseudoOf(deps, stack), exports),
         }
       } else {
         stack = await findStack(input.stackName)
@@ -273,14 +258,8 @@ export function createUpdateOperations(
       }
       const id = changeSetArn(deps.region, deps.accountId, input.changeSetName)
       const empty = type === 'UPDATE' && nothingToDo(stack, prepared)
-      const notes =
-        empty || !options.describeAccess
-          ? []
-          : await options.describeAccess({
-              stack,
-              instance: prepared.instance,
-              changes: prepared.changes,
-            })
+      // The effective-access diff is the change set's summary (Lanyard's addition, in StatusReason).
+      const notes = empty ? [] : accessLines(accessDiff(prepared.before, prepared.after))
       const body: ChangeSetBody = {
         type,
         templateBody: prepared.body,
