@@ -18,7 +18,7 @@ import {
  * bare `node:http` servers (`baseline`, `limit`) and the real server, in one run. Every server
  * and the load generator run in their own child processes (bench/sts-server.ts,
  * bench/sts-load.ts); this process only sets up, orders the runs and reports. Each scenario is
- * measured BENCH_RUNS times (default 3) for BENCH_MS (default 4000) after BENCH_WARMUP_MS
+ * measured BENCH_RUNS times (default 5) for BENCH_MS (default 3000) after BENCH_WARMUP_MS
  * (default 1000), the scenario order rotating from run to run, and the medians are reported.
  * Throughput at 50 connections, latency p99 at 10. The last line is
  * `sts-bench: baseline=… limit=… exchange=… exchange_p99_ms=… signed_call=… exchange_100k_roles_p99_ms=…`.
@@ -28,8 +28,8 @@ import {
  * BENCH_SCENARIOS=exchange-50,signed-50 runs a subset (then the last line is not printed).
  */
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const MS = Number(process.env.BENCH_MS ?? 4000)
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const MS = Number(process.env.BENCH_MS ?? 3000)
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000)
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4000)
 const PROFILE_DIR = process.env.BENCH_PROFILE
@@ -222,6 +222,7 @@ async function main(): Promise<void> {
   }, WATCHDOG_MS)
   watchdog.unref()
   const cpu = cpus()
+  const loadStart = loadavg()[0] ?? 0
   const only = process.env.BENCH_SCENARIOS?.split(',')
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS
   console.log(
@@ -383,7 +384,7 @@ async function main(): Promise<void> {
       )
     }
     failed = errors.length > 0 || !auditOk
-    report(scenarios, samples, answered, errors, audit, auditOk)
+    report(scenarios, samples, answered, errors, audit, auditOk, loadStart)
   } finally {
     for (const c of children) await c.stop()
     if (process.env.BENCH_KEEP === undefined) rmSync(fixture.root, { recursive: true, force: true })
@@ -399,6 +400,7 @@ function report(
   errors: readonly string[],
   audit: readonly string[],
   auditOk: boolean,
+  loadStart: number,
 ): void {
   const rps = (key: string) => median((samples.get(key) ?? []).map((r) => r.rps))
   const p99 = (key: string) => median((samples.get(key) ?? []).map((r) => r.p99))
@@ -481,6 +483,14 @@ function report(
       Math.abs(g) <= TARGETS.rolesP99Growth,
     ])
   }
+  if (has('exchange-50', 'limit-50')) {
+    const r = serverUs('limit-50') / serverUs('exchange-50')
+    checks.push(['(exchange / limit, by server CPU)', pct(r), '', true])
+  }
+  if (has('signed-50', 'baseline-50')) {
+    const r = serverUs('baseline-50') / serverUs('signed-50')
+    checks.push(['(signed_call / baseline, by CPU)', pct(r), '', true])
+  }
   if (has('limit-50', 'baseline-50')) {
     checks.push([
       '(limit / baseline, for reference)',
@@ -509,6 +519,9 @@ function report(
     `audit rows (counted in SQLite after the servers stopped) ${auditOk ? 'match the requests' : 'DO NOT MATCH'}:`,
   )
   for (const a of audit) console.log(`  ${a}`)
+  console.log(
+    `load average (1 min) at the start ${loadStart.toFixed(2)}, at the end ${(loadavg()[0] ?? 0).toFixed(2)} (2 cores: above 2, other processes took CPU from the bench)`,
+  )
   if (has('baseline-50', 'limit-50', 'exchange-50', 'exchange-10', 'signed-50', 'r100k-10')) {
     console.log(
       `sts-bench: baseline=${Math.round(rps('baseline-50'))} limit=${Math.round(rps('limit-50'))} exchange=${Math.round(rps('exchange-50'))} exchange_p99_ms=${ms(p99('exchange-10'))} signed_call=${Math.round(rps('signed-50'))} exchange_100k_roles_p99_ms=${ms(p99('r100k-10'))}`,
