@@ -218,6 +218,77 @@ describe.runIf(requireTool('aws') && requireTool('jq'))(
       )
     })
 
+    it('lanyard stack plan and DescribeChangeSet show who gains access before anything changes', async () => {
+      const path = join(work, 'cluster-iam-role.yml')
+      const plan = await lanyardCli([
+        'stack',
+        'plan',
+        '--stack-name',
+        'cluster-iam-role',
+        '--template-file',
+        `file://${path}`,
+        '--parameters',
+        'ParameterKey=ClusterName,ParameterValue=my-cluster',
+        'ParameterKey=Namespace,ParameterValue=test',
+        'ParameterKey=ServiceAccount,ParameterValue=my-service-account',
+        '--data-dir',
+        t.dataDir,
+      ])
+      expect(plan.stderr).toBe('')
+      const lines = plan.stdout.trim().split('\n')
+      expect(lines.slice(0, 3)).toEqual([
+        'Stack cluster-iam-role: create',
+        'Resource changes:',
+        '  + add      ClusterSelfDescribeRole (AWS::IAM::Role)',
+      ])
+      // The trust policy has no aud condition: the plan says so (and lints it).
+      const gained = lines.find((l) =>
+        l.startsWith(
+          `  + service account my-service-account in namespace test of issuer ${issuer}`,
+        ),
+      )
+      expect(gained).toMatch(/can now assume ClusterSelfDescribeRole$/)
+      expect(lines).toContain('  + ClusterSelfDescribeRole → eks:DescribeCluster → *')
+      expect(lines.some((l) => l.startsWith('  ! ClusterSelfDescribeRole: '))).toBe(true)
+
+      const cs = await cfn([
+        'create-change-set',
+        '--stack-name',
+        'cluster-iam-role',
+        '--change-set-name',
+        'review',
+        '--change-set-type',
+        'CREATE',
+        '--template-body',
+        `file://${path}`,
+        '--capabilities',
+        'CAPABILITY_NAMED_IAM',
+        '--parameters',
+        'ParameterKey=ClusterName,ParameterValue=my-cluster',
+        'ParameterKey=Namespace,ParameterValue=test',
+        'ParameterKey=ServiceAccount,ParameterValue=my-service-account',
+      ])
+      expect(cs.stderr).toBe('')
+      const described = JSON.parse(
+        (await cfn(['describe-change-set', '--change-set-name', JSON.parse(cs.stdout).Id])).stdout,
+      )
+      expect(described.StatusReason).toContain(gained?.trim())
+      // Nothing was created; the review stack goes away with delete-stack.
+      expect(
+        JSON.parse((await awsCli(t, ['iam', 'list-roles'])).stdout).Roles.map(
+          (r: { RoleName: string }) => r.RoleName,
+        ),
+      ).not.toContain('ClusterSelfDescribeRole')
+      expect((await cfn(['delete-stack', '--stack-name', 'cluster-iam-role'])).stderr).toBe('')
+      let gone = false
+      for (let i = 0; i < 100 && !gone; i++) {
+        const r = await cfn(['describe-stacks', '--stack-name', 'cluster-iam-role'])
+        gone = r.stderr.includes('Stack with id cluster-iam-role does not exist')
+        if (!gone) await new Promise((res) => setTimeout(res, 200))
+      }
+      expect(gone).toBe(true)
+    }, 60_000)
+
     it('the fixed role stack deploys: trust names the provider and the sub condition, policy allows eks:DescribeCluster', async () => {
       const r = await cfn([
         'create-stack',
@@ -337,7 +408,12 @@ describe.runIf(requireTool('aws') && requireTool('jq'))(
       const summaries = JSON.parse(
         (await cfn(['list-stacks', '--stack-status-filter', 'DELETE_COMPLETE'])).stdout,
       ).StackSummaries as { StackName: string }[]
-      expect(summaries.map((s) => s.StackName).sort()).toEqual(['cluster-iam-role', 'cluster-oidc'])
+      // The change set's review stack was deleted too.
+      expect(summaries.map((s) => s.StackName).sort()).toEqual([
+        'cluster-iam-role',
+        'cluster-iam-role',
+        'cluster-oidc',
+      ])
     }, 180_000)
   },
 )
