@@ -356,6 +356,84 @@ Resources:
     }
   }, 120_000)
 
+  it("a stack service role (--role-arn) acts with its own permissions, not the caller's", async () => {
+    const trust = (service: string) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+      })
+    const acct = t.credentials.accountId
+    for (const [name, service] of [
+      ['cfn-exec', 'cloudformation.amazonaws.com'],
+      ['not-for-cfn', 'ec2.amazonaws.com'],
+    ] as const) {
+      const r = await awsCli(t, [
+        'iam',
+        'create-role',
+        '--role-name',
+        name,
+        '--assume-role-policy-document',
+        trust(service),
+      ])
+      expect(r.stderr).toBe('')
+    }
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'iam:*', Resource: `arn:aws:iam::${acct}:role/allowed-*` },
+      ],
+    })
+    expect(
+      (
+        await awsCli(t, [
+          'iam',
+          'put-role-policy',
+          '--role-name',
+          'cfn-exec',
+          '--policy-name',
+          'p',
+          '--policy-document',
+          policy,
+        ])
+      ).stderr,
+    ).toBe('')
+    const body = (roleName: string) => `
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: ${roleName}
+      AssumeRolePolicyDocument:${LAMBDA_TRUST}
+`
+    const create = (stackName: string, roleName: string, roleArn: string) =>
+      cfn([
+        'create-stack',
+        '--stack-name',
+        stackName,
+        '--capabilities',
+        'CAPABILITY_NAMED_IAM',
+        '--role-arn',
+        roleArn,
+        '--template-body',
+        file(`${stackName}.yml`, body(roleName)),
+      ])
+    const exec = `arn:aws:iam::${acct}:role/cfn-exec`
+    expect((await create('svc-ok', 'allowed-one', exec)).stderr).toBe('')
+    expect((await settle('svc-ok')).StackStatus).toBe('CREATE_COMPLETE')
+    expect((await create('svc-denied', 'forbidden-one', exec)).stderr).toBe('')
+    expect((await settle('svc-denied')).StackStatus).toBe('ROLLBACK_COMPLETE')
+    const failed = (await events('svc-denied')).find((e) => e.ResourceStatus === 'CREATE_FAILED')
+    expect(failed?.ResourceStatusReason).toMatch(
+      new RegExp(
+        `^User: arn:aws:sts::${acct}:assumed-role/cfn-exec/AWSCloudFormation is not authorized to perform: iam:CreateRole on resource: arn:aws:iam::${acct}:role/forbidden-one because no identity-based policy allows the iam:CreateRole action \\(Service: AmazonIdentityManagement; Status Code: 403; Error Code: AccessDenied; Request ID: [0-9a-f-]{36}; Proxy: null\\)$`,
+      ),
+    )
+    const refused = await create('svc-bad', 'allowed-two', `arn:aws:iam::${acct}:role/not-for-cfn`)
+    expect(refused.stderr.trim()).toBe(
+      `An error occurred (ValidationError) when calling the CreateStack operation: Role arn:aws:iam::${acct}:role/not-for-cfn is invalid or cannot be assumed`,
+    )
+  }, 90_000)
+
   it('validate-template and get-template-summary describe parameters and capabilities', async () => {
     const body = `
 Description: demo

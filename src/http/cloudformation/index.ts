@@ -1,19 +1,25 @@
+import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import type { Authorizer } from '../../authz/authorizer.js'
 import type { PolicyCache } from '../../authz/policy-cache.js'
 import type { SessionSealer } from '../../credentials/session.js'
 import type { EksService } from '../../eks/eks-service.js'
+import { LanyardError } from '../../errors.js'
 import type { IamService } from '../../iam/index.js'
 import { invokeCustomResource } from '../../stack/custom/invoke-custom-resource.js'
 import { createResponseRegistry } from '../../stack/custom/response-registry.js'
 import type { EngineDeps } from '../../stack/engine/deps.js'
 import { createStackService } from '../../stack/engine/stack-service.js'
 import { createUpdateOperations } from '../../stack/engine/update-service.js'
-import { createServiceRoleAssumer } from '../../stack/lambda/assume-service-role.js'
+import {
+  createServiceRoleAssumer,
+  ROLE_CANNOT_BE_ASSUMED,
+} from '../../stack/lambda/assume-service-role.js'
 import { createLambdaHost } from '../../stack/lambda/lambda-host.js'
 import { createLambdaRunner } from '../../stack/lambda/runner.js'
 import type { Store } from '../../store/ports.js'
+import { assumedRoleArn } from '../../sts/role-arn.js'
 import type { CallGuard } from '../call-guard.js'
 import type { QueryOperation, QueryService } from '../operation.js'
 import { stackOperations } from './operations.js'
@@ -92,6 +98,46 @@ export function createCloudFormation(deps: CloudFormationDeps) {
         request,
       ),
     perform: createPerform(deps),
+    serviceRoleActor: async (roleArn, actor, stackArn) => {
+      const caller = actor.caller
+      if (!caller)
+        throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
+      try {
+        await deps.authorizer.authorize(caller, 'iam:PassRole', roleArn, {
+          requestId: randomUUID(),
+          caller,
+          sourceIp: actor.sourceIp,
+          userAgent: actor.userAgent,
+          now: deps.now(),
+          region: deps.region,
+          secure: actor.secure,
+        })
+      } catch (err) {
+        // CreateStack answers a refused PassRole as a ValidationError with IAM's message.
+        throw new LanyardError(
+          'request.validation',
+          err instanceof Error ? err.message : String(err),
+        )
+      }
+      const session = await assumer.session(
+        roleArn,
+        'cloudformation.amazonaws.com',
+        stackArn,
+        'AWSCloudFormation',
+      )
+      if (!session) throw new LanyardError('request.validation', ROLE_CANNOT_BE_ASSUMED(roleArn))
+      return {
+        ...actor,
+        caller: {
+          kind: 'assumed-role',
+          arn: assumedRoleArn(deps.accountId, session.roleName, session.sessionName),
+          accountId: deps.accountId,
+          userId: `${session.roleId}:${session.sessionName}`,
+          accessKeyId: session.accessKeyId,
+          session,
+        },
+      }
+    },
     onError: (err, what) =>
       deps.logger.error(
         {

@@ -95,7 +95,7 @@ export function stackOperations(
         const capabilities = readCapabilities(input)
         const tags = readTags(input)
         const disableRollback = input.bool('DisableRollback')
-        input.string('RoleARN', { min: 20, max: 2048 })
+        const roleArn = input.string('RoleARN', { min: 20, max: 2048 })
         input.string('ClientRequestToken', { min: 1, max: 128 })
         input.done()
         const { stackId } = await updates.updateStack(
@@ -107,6 +107,7 @@ export function stackOperations(
             capabilities,
             tags,
             disableRollback,
+            roleArn,
           },
           actorOf(ctx),
         )
@@ -123,6 +124,7 @@ export function stackOperations(
         const capabilities = readCapabilities(input)
         const tags = readTags(input)
         const description = input.string('Description', { min: 1, max: 1024 })
+        const roleArn = input.string('RoleARN', { min: 20, max: 2048 })
         const changeSetType = input.string('ChangeSetType', {
           pattern: /^(CREATE|UPDATE|IMPORT)$/,
           patternText: 'CREATE|UPDATE|IMPORT',
@@ -143,6 +145,7 @@ export function stackOperations(
             capabilities,
             tags,
             description,
+            roleArn,
             changeSetType: changeSetType as 'CREATE' | 'UPDATE' | undefined,
           },
           actorOf(ctx),
@@ -277,10 +280,10 @@ export function stackOperations(
       async handle(input, ctx) {
         const stackName = input.string('StackName', STACK_NAME_RULE)
         const retainResources = input.list('RetainResources')
-        input.string('RoleARN', { min: 20, max: 2048 })
+        const roleArn = input.string('RoleARN', { min: 20, max: 2048 })
         input.string('ClientRequestToken', { min: 1, max: 128 })
         input.done()
-        await stacks.deleteStack({ stackName, retainResources }, actorOf(ctx))
+        await stacks.deleteStack({ stackName, retainResources, roleArn }, actorOf(ctx))
         return undefined
       },
     },

@@ -36,6 +36,11 @@ export interface EngineDeps {
   ): Promise<CustomResourceResult>
   /** Authorizes `call` for the actor (and audits it), then runs `fn`. */
   perform<T>(actor: Actor, call: PerformCall, fn: () => Promise<T>): Promise<T>
+  /**
+   * The actor a stack operation runs as when the stack has a service role (RoleARN): the caller
+   * must be allowed iam:PassRole on it and CloudFormation must be trusted to assume it.
+   */
+  serviceRoleActor?(roleArn: string, actor: Actor, stackArn: string): Promise<Actor>
   /** Unexpected failures of background work (logged by the host). */
   onError?(err: unknown, what: string): void
   /** Random suffix for generated names (tests make it deterministic). */

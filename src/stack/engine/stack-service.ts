@@ -222,6 +222,18 @@ export function createStackService(deps: EngineDeps) {
     return record
   }
 
+  /** Who performs the operation: the caller, or the stack's service role (RoleARN). */
+  const runner = async (
+    roleArn: string | undefined,
+    actor: Actor,
+    stackId: string,
+  ): Promise<Actor> => {
+    if (roleArn === undefined) return actor
+    if (!deps.serviceRoleActor)
+      throw templateError(`Role ${roleArn} is invalid or cannot be assumed`)
+    return deps.serviceRoleActor(roleArn, actor, stackId)
+  }
+
   const checkName = (name: string) => {
     if (!STACK_NAME.test(name))
       throw templateError(
@@ -283,6 +295,7 @@ export function createStackService(deps: EngineDeps) {
       const instance = bind(loaded, record, input.parameters ?? [], input.capabilities ?? [])
       record.parameters = [...instance.rawParameters].map(([key, value]) => ({ key, value }))
       record.lastOperation = { type: 'CREATE_STACK', id: randomUUID() }
+      const performer = await runner(input.roleArn, actor, stackId)
       await deps.store.transaction(async (tx) => {
         if (await tx.stacks.getLive(input.stackName))
           throw new LanyardError('entity.exists', `Stack [${input.stackName}] already exists`)
@@ -290,12 +303,18 @@ export function createStackService(deps: EngineDeps) {
         await tx.stackEvents.append(stackEvent(record, 'CREATE_IN_PROGRESS', 'User Initiated'))
       })
       const onFailure = input.onFailure ?? (input.disableRollback ? 'DO_NOTHING' : 'ROLLBACK')
-      launch(record, 'CREATE_FAILED', () => runCreate(deps, record, instance, actor, { onFailure }))
+      launch(record, 'CREATE_FAILED', () =>
+        runCreate(deps, record, instance, performer, { onFailure }),
+      )
       return { stackId }
     },
 
     async deleteStack(
-      input: { stackName: string; retainResources?: readonly string[] | undefined },
+      input: {
+        stackName: string
+        retainResources?: readonly string[] | undefined
+        roleArn?: string | undefined
+      },
       actor: Actor,
     ): Promise<void> {
       // Deleting a stack that does not exist (or is already deleted) succeeds, as on AWS.
@@ -321,6 +340,7 @@ export function createStackService(deps: EngineDeps) {
           'Invalid operation on stack. RetainResources is only valid for stacks in the DELETE_FAILED state',
         )
       const previousStatus = stack.status
+      const performer = await runner(input.roleArn ?? stack.roleArn, actor, stack.stackId)
       stack.lastOperation = { type: 'DELETE_STACK', id: randomUUID() }
       stack.status = 'DELETE_IN_PROGRESS'
       delete stack.statusReason
@@ -333,7 +353,7 @@ export function createStackService(deps: EngineDeps) {
       })
       const retain = input.retainResources ? new Set(input.retainResources) : undefined
       launch(stack, 'DELETE_FAILED', () =>
-        runDelete(deps, stack, actor, { previousStatus, ...(retain ? { retain } : {}) }),
+        runDelete(deps, stack, performer, { previousStatus, ...(retain ? { retain } : {}) }),
       )
     },
 
@@ -438,6 +458,7 @@ export function createStackService(deps: EngineDeps) {
       stackEvent,
       newStackRecord,
       checkName,
+      runner,
       running,
     },
   }

@@ -31,6 +31,7 @@ export interface UpdateStackInput extends TemplateSource {
   capabilities?: readonly string[] | undefined
   tags?: readonly { key: string; value: string }[] | undefined
   disableRollback?: boolean | undefined
+  roleArn?: string | undefined
 }
 
 export interface CreateChangeSetInput extends UpdateStackInput {
@@ -73,8 +74,17 @@ interface Prepared {
  * modified in place or replaced, removed), checked before anything runs.
  */
 export function createUpdateOperations(deps: EngineDeps, base: StackService) {
-  const { load, bind, findStack, findChangeSet, launch, stackEvent, newStackRecord, checkName } =
-    base.internals
+  const {
+    load,
+    bind,
+    findStack,
+    findChangeSet,
+    launch,
+    stackEvent,
+    newStackRecord,
+    checkName,
+    runner,
+  } = base.internals
 
   /** The stack's current state, restored by an update's rollback. */
   const previousState = (stack: StackRecord): PreviousState => {
@@ -158,10 +168,13 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
     input: {
       capabilities?: readonly string[] | undefined
       tags?: readonly { key: string; value: string }[] | undefined
+      roleArn?: string | undefined
     },
     after?: () => Promise<void>,
   ) => {
     const previous = previousState(stack)
+    const performer = await runner(input.roleArn ?? stack.roleArn, actor, stack.stackId)
+    if (input.roleArn !== undefined) stack.roleArn = input.roleArn
     stack.status = 'UPDATE_IN_PROGRESS'
     delete stack.statusReason
     stack.lastUpdatedTime = new Date(deps.now()).toISOString()
@@ -178,7 +191,7 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
         deps,
         stack,
         prepared.instance,
-        actor,
+        performer,
         {
           templateBody: prepared.body,
           noEchoKeys: [...template.parameters.values()].filter((p) => p.noEcho).map((p) => p.key),
@@ -356,8 +369,9 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
           await tx.stacks.update(stack)
           await tx.stackEvents.append(stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated'))
         })
+        const performer = await runner(stack.roleArn, actor, stack.stackId)
         launch(stack, 'CREATE_FAILED', async () => {
-          await runCreate(deps, stack, instance, actor, { onFailure: 'ROLLBACK' })
+          await runCreate(deps, stack, instance, performer, { onFailure: 'ROLLBACK' })
           await finish()
         })
         return

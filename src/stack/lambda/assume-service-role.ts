@@ -8,6 +8,10 @@ import { parseRoleArn } from '../../sts/role-arn.js'
 /** Lambda's text when the execution role's trust policy does not admit it (CreateFunction). */
 export const LAMBDA_CANNOT_ASSUME = 'The role defined for the function cannot be assumed by Lambda.'
 
+/** CloudFormation's text when it cannot use a stack's service role (RoleARN). */
+export const ROLE_CANNOT_BE_ASSUMED = (roleArn: string) =>
+  `Role ${roleArn} is invalid or cannot be assumed`
+
 export interface ServiceCredentials {
   accessKeyId: string
   secretAccessKey: string
@@ -64,6 +68,23 @@ export function createServiceRoleAssumer(deps: {
     async check(roleArn: string, service: string, sourceArn: string): Promise<void> {
       if (!(await trusted(roleArn, service, sourceArn)))
         throw new LanyardError('trust.denied', LAMBDA_CANNOT_ASSUME)
+    },
+
+    /** The sealed session itself (for callers built in process, e.g. CloudFormation's role). */
+    async session(roleArn: string, service: string, sourceArn: string, sessionName: string) {
+      const role = await trusted(roleArn, service, sourceArn)
+      if (!role) return undefined
+      const issuedAt = Math.floor(deps.now() / 1000)
+      return deps.sealer.mint({
+        roleArn: role.arn,
+        roleId: role.roleId,
+        roleName: role.roleName,
+        sessionName,
+        issuedAt,
+        expiresAt: issuedAt + 3600,
+        via: 'AssumeRole',
+        attribution: { invokedBy: service },
+      }).session
     },
 
     /** Credentials of a session `<role>/<sessionName>` for the service. */
