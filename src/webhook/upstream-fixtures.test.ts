@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { Pod as KubePod } from 'kubernetes-models/v1'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { applyJsonPatch } from './json-patch.js'
@@ -154,6 +155,21 @@ describe('amazon-eks-pod-identity-webhook fixtures', () => {
     expect(expected).not.toEqual(c.pod)
     expect(result.mutated).toBe(true)
     expect(result.patch.every((op) => op.op === 'add')).toBe(true)
+  })
+
+  it.each(cases)('$name: the mutated Pod is valid against the Kubernetes schema', (c) => {
+    const result = mutatePod({
+      pod: c.pod,
+      serviceAccount: c.serviceAccount,
+      config: c.config,
+      namespace: 'default',
+      randomInt: () => 0,
+    })
+    const mutated = applyJsonPatch(c.pod, result.patch) as unknown as Record<string, unknown>
+    // kubernetes-models validates offline against the published OpenAPI schema of core/v1 Pod.
+    expect(() =>
+      new KubePod({ ...mutated, apiVersion: 'v1', kind: 'Pod' } as never).validate(),
+    ).not.toThrow()
   })
 
   it.each(cases)('$name: re-invocation on the mutated Pod gives an empty patch', (c) => {
