@@ -434,6 +434,54 @@ Resources:
     )
   }, 90_000)
 
+  it('aws cloudformation deploy (change set, waiters) creates, then updates, then has nothing to do', async () => {
+    const body = `
+Parameters:
+  Description:
+    Type: String
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      Description: !Ref Description
+      AssumeRolePolicyDocument:${LAMBDA_TRUST}
+Outputs:
+  Name:
+    Value: !Ref R
+`
+    const path = file('deploy.yml', body).replace('file://', '')
+    const deploy = (value: string) =>
+      awsCli(t, [
+        'cloudformation',
+        'deploy',
+        '--stack-name',
+        'deployed',
+        '--template-file',
+        path,
+        '--capabilities',
+        'CAPABILITY_IAM',
+        '--parameter-overrides',
+        `Description=${value}`,
+      ])
+    const first = await deploy('one')
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    expect((await stack('deployed')).StackStatus).toBe('CREATE_COMPLETE')
+    const second = await deploy('two')
+    expect(second.status).toBe(0)
+    const s = await stack('deployed')
+    expect(s.StackStatus).toBe('UPDATE_COMPLETE')
+    const roleName = s.Outputs[0].OutputValue
+    const role = JSON.parse(
+      (await awsCli(t, ['iam', 'get-role', '--role-name', roleName])).stdout,
+    ).Role
+    expect(role.Description).toBe('two')
+    // The AWS CLI fails an empty change set by default (--fail-on-empty-changeset).
+    const third = await deploy('two')
+    expect(third.status).toBe(255)
+    expect(third.stdout + third.stderr).toContain('No changes to deploy')
+  }, 180_000)
+
   it('validate-template and get-template-summary describe parameters and capabilities', async () => {
     const body = `
 Description: demo
