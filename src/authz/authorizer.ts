@@ -8,7 +8,7 @@ import {
   evaluatePolicies,
   type PolicySet,
 } from '../policy/index.js'
-import type { Store } from '../store/ports.js'
+import type { RoleRecord, Store } from '../store/ports.js'
 import type { PolicyCache } from './policy-cache.js'
 
 /** The account root may do everything, as in AWS: its identity is this one policy. */
@@ -74,11 +74,20 @@ export function accessDeniedMessage(
 
 /** Authorizes signed calls with the caller's identity policies ∩ boundary ∩ session policies. */
 export function createAuthorizer(deps: AuthorizerDeps) {
-  const policiesFor = async (caller: Caller): Promise<Omit<PolicySet, 'resource'>> => {
+  /** The role behind a session caller, read once per authorization. */
+  const sessionRole = async (caller: Caller): Promise<RoleRecord | undefined> =>
+    caller.session ? deps.store.roles.getById(caller.session.roleId) : undefined
+
+  const policiesFor = async (caller: Caller): Promise<Omit<PolicySet, 'resource'>> =>
+    policiesOf(caller, await sessionRole(caller))
+
+  const policiesOf = async (
+    caller: Caller,
+    role: RoleRecord | undefined,
+  ): Promise<Omit<PolicySet, 'resource'>> => {
     if (caller.kind === 'root') return { identity: [ROOT_POLICY] }
     const session = caller.session
     if (!session) return { identity: [] }
-    const role = await deps.store.roles.getById(session.roleId)
     // A deleted role leaves its sessions with no permissions at all.
     if (!role) return { identity: [] }
     const identity: CompiledPolicy[] = []
@@ -128,6 +137,13 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     caller: Caller,
     ctx: OperationContext,
     extra: Record<string, string | string[]> = {},
+  ) => contextOf(caller, ctx, extra, await sessionRole(caller))
+
+  const contextOf = (
+    caller: Caller,
+    ctx: OperationContext,
+    extra: Record<string, string | string[]>,
+    role: RoleRecord | undefined,
   ) => {
     const s = caller.session
     const values: Record<string, string | string[] | undefined> = {
@@ -150,7 +166,6 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       if (s.sourceIdentity !== undefined) values['aws:SourceIdentity'] = s.sourceIdentity
       if (s.webIdentity) values['aws:FederatedProvider'] = s.webIdentity.provider
       // Principal tags: the role's tags, overridden by the session's (id_session-tags).
-      const role = await deps.store.roles.getById(s.roleId)
       const tags: Record<string, string> = {}
       for (const t of role?.tags ?? []) tags[t.key] = t.value
       for (const [k, v] of Object.entries(s.tags ?? {})) {
@@ -174,12 +189,14 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       ctx: OperationContext,
       extra?: Record<string, string | string[]>,
     ): Promise<Decision> {
-      const set = await policiesFor(caller)
+      // One read of the role serves both the policies and the principal tags.
+      const role = await sessionRole(caller)
+      const set = await policiesOf(caller, role)
       const request = {
         principal: { arn: caller.arn, account: caller.accountId, userId: caller.userId },
         action,
         resource,
-        context: await contextFor(caller, ctx, extra),
+        context: contextOf(caller, ctx, extra ?? {}, role),
       }
       const fast = evaluatePolicies(request, set)
       if (fast.decision === 'allowed') return fast
