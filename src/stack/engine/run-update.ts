@@ -48,7 +48,13 @@ export async function runUpdate(
   stack: StackRecord,
   instance: StackInstance,
   actor: Actor,
-  next: { templateBody: string; noEchoKeys: string[]; description: string | undefined },
+  next: {
+    templateBody: string
+    noEchoKeys: string[]
+    description: string | undefined
+    /** Keep what was done on failure (UPDATE_FAILED) instead of rolling back. */
+    disableRollback?: boolean
+  },
   previous: PreviousState,
 ): Promise<void> {
   const rec = createRecorder(deps, stack)
@@ -209,6 +215,10 @@ export async function runUpdate(
     }
   } catch (err) {
     reason ??= reasonOf(err)
+  }
+  if (next.disableRollback) {
+    await rec.status('UPDATE_FAILED', reason)
+    return
   }
   await rollBack(deps, rec, stack, actor, applied, reason, previous)
 }

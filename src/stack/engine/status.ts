@@ -17,6 +17,8 @@ export const STABLE_STATES = new Set([
 /** States UpdateStack accepts (using-cfn-updating-stacks-direct). */
 export const UPDATABLE_STATES = new Set([
   'CREATE_COMPLETE',
+  // Kept by DisableRollback: an update may be tried again.
+  'UPDATE_FAILED',
   'UPDATE_COMPLETE',
   'UPDATE_ROLLBACK_COMPLETE',
   'IMPORT_COMPLETE',

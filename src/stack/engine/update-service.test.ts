@@ -153,6 +153,36 @@ describe('UpdateStack', () => {
     expect((await k.iam.listRoles()).items).toHaveLength(2)
   })
 
+  it('DisableRollback keeps a failed update (UPDATE_FAILED), which a later update can fix', async () => {
+    const { k, updates } = await setup(template({ A: role() }))
+    await updates.updateStack(
+      {
+        stackName: 's',
+        templateBody: template({
+          A: role(),
+          B: role(),
+          C: { Type: 'AWS::IAM::Role', DependsOn: 'B', Properties: {} },
+        }),
+        capabilities: CAPS,
+        disableRollback: true,
+      },
+      ROOT_ACTOR,
+    )
+    await k.service.idle()
+    expect((await k.service.describeStacks('s'))[0]).toMatchObject({
+      status: 'UPDATE_FAILED',
+      statusReason: 'The following resource(s) failed to create: [C]. ',
+    })
+    expect((await k.iam.listRoles()).items).toHaveLength(2)
+    await updates.updateStack(
+      { stackName: 's', templateBody: template({ A: role() }), capabilities: CAPS },
+      ROOT_ACTOR,
+    )
+    await k.service.idle()
+    expect((await k.service.describeStacks('s'))[0]?.status).toBe('UPDATE_COMPLETE')
+    expect((await k.iam.listRoles()).items).toHaveLength(1)
+  })
+
   it.each<[string, (s: { stackName: string }) => Record<string, unknown>, string]>([
     [
       'no change',

@@ -169,6 +169,7 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
       capabilities?: readonly string[] | undefined
       tags?: readonly { key: string; value: string }[] | undefined
       roleArn?: string | undefined
+      disableRollback?: boolean | undefined
     },
     after?: () => Promise<void>,
   ) => {
@@ -196,6 +197,7 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
           templateBody: prepared.body,
           noEchoKeys: [...template.parameters.values()].filter((p) => p.noEcho).map((p) => p.key),
           description: template.description,
+          ...(input.disableRollback ? { disableRollback: true } : {}),
         },
         previous,
       )
