@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings are data here
 import { describe, expect, it } from 'vitest'
 import { engineKit, ROOT_ACTOR } from './test-kit.js'
 
