@@ -165,6 +165,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.close()
     })
 
+    it('changes the change counter on committed IAM writes only, not on audit rows', async (ctx) => {
+      const store = await makeStore()
+      if (store.changeCounter === undefined) {
+        await store.close()
+        ctx.skip('the adapter has no change counter')
+      }
+      const counter = () => (store.changeCounter as () => Promise<number>).call(store)
+      const start = await counter()
+      expect(await counter()).toBe(start)
+      await store.transaction((tx) => tx.roles.insert(role('Counted')))
+      const afterRole = await counter()
+      expect(afterRole).not.toBe(start)
+      await store.rolePolicies.put({ roleName: 'Counted', policyName: 'p', document: '{}' })
+      const afterPolicy = await counter()
+      expect(afterPolicy).not.toBe(afterRole)
+      await store.audit.insertMany([
+        {
+          eventId: 'e1',
+          eventTime: '2026-01-01T00:00:00Z',
+          eventSource: 'sts.amazonaws.com',
+          eventName: 'AssumeRoleWithWebIdentity',
+          requestId: 'r1',
+          record: '{}',
+        },
+      ])
+      expect(await counter()).toBe(afterPolicy)
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.roles.insert(role('RolledBack'))
+          throw new Error('boom')
+        }),
+      ).rejects.toThrow('boom')
+      expect(await counter()).toBe(afterPolicy)
+      await store.close()
+    })
+
     it('stores audit records and queries them newest first by any join key', async () => {
       const store = await makeStore()
       const rec = (i: number, extra: Record<string, string> = {}) => ({

@@ -383,5 +383,13 @@ export interface Store extends StoreTx {
    * database can run it inside one synchronous transaction.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>
+  /**
+   * A number that changes whenever any connection (this process or another, such as the
+   * `lanyard` CLI writing the same database) commits a change to IAM, EKS or stack data. Audit
+   * rows do not change it, and a rolled-back transaction leaves it as it was. Only inequality
+   * means anything. Read caches (`createCachedStore`) poll it to see other writers; an adapter
+   * without it gets no such invalidation. Must be cheap: it is read about once a millisecond.
+   */
+  changeCounter?(): Promise<number>
   close(): Promise<void>
 }

@@ -88,4 +88,43 @@ export const MIGRATIONS: readonly string[] = [
     function_name TEXT PRIMARY KEY, arn TEXT NOT NULL UNIQUE, record TEXT NOT NULL
   );
   `,
+  // 4: a counter bumped by every committed change to IAM, EKS and stack data (not audit rows),
+  // so a server's read cache sees what other connections (the CLI) write.
+  `
+  CREATE TABLE change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+  INSERT INTO change_counter (id, n) VALUES (1, 0);
+  ${counterTriggers([
+    'oidc_providers',
+    'roles',
+    'role_policies',
+    'managed_policies',
+    'policy_versions',
+    'role_attachments',
+    'clusters',
+    'signing_keys',
+    'stacks',
+    'stack_events',
+    'stack_resources',
+    'stack_exports',
+    'stack_imports',
+    'change_sets',
+    'lambda_functions',
+  ])}
+  `,
 ]
+
+/**
+ * AFTER INSERT/UPDATE/DELETE triggers on each table that bump `change_counter`. Shipped as part
+ * of migration 4: never change what it generates.
+ */
+function counterTriggers(tables: readonly string[]): string {
+  return tables
+    .flatMap((table) =>
+      ['INSERT', 'UPDATE', 'DELETE'].map(
+        (op) =>
+          `CREATE TRIGGER ${table}_${op.toLowerCase()}_counted AFTER ${op} ON ${table}
+  BEGIN UPDATE change_counter SET n = n + 1 WHERE id = 1; END;`,
+      ),
+    )
+    .join('\n  ')
+}

@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runStoreContract } from '../contract.js'
+import { MIGRATIONS } from './migrations.js'
 import { openSqliteStore } from './sqlite-store.js'
 
 runStoreContract('sqlite (memory)', async () => openSqliteStore(':memory:'))
@@ -19,5 +21,51 @@ describe('sqlite store on disk', () => {
     const b = openSqliteStore(path)
     expect(await b.meta.get('account-id')).toBe('123456789012')
     await b.close()
+  })
+
+  it('counts changes on every table but audit and bookkeeping, from any connection', async () => {
+    const path = join(dir, 'upgraded.sqlite')
+    // A database from before migration 4, holding a role.
+    const old = new Database(path)
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)')
+    for (let i = 0; i < 3; i++) {
+      old.exec(MIGRATIONS[i] as string)
+      old.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(i + 1)
+    }
+    old
+      .prepare(
+        `INSERT INTO roles (role_id, role_name, name_key, path, arn, trust_policy, max_session_duration, tags, create_date)
+         VALUES ('AROAEXAMPLE0000000001', 'R', 'r', '/', 'arn:aws:iam::123456789012:role/R', '{}', 3600, '[]', 't')`,
+      )
+      .run()
+    old.close()
+
+    const server = openSqliteStore(path)
+    const cli = openSqliteStore(path)
+    const counter = () => (server.changeCounter as () => Promise<number>)()
+    const before = await counter()
+    const r = await cli.roles.get('r')
+    if (r) await cli.roles.update({ ...r, description: 'from the CLI' })
+    expect(await counter()).not.toBe(before)
+    await server.close()
+    await cli.close()
+
+    const db = new Database(path, { readonly: true })
+    const rows = (sql: string) => db.prepare(sql).all() as { name: string; tbl_name: string }[]
+    const tables = rows("SELECT name, tbl_name FROM sqlite_master WHERE type = 'table'")
+      .map((t) => t.name)
+      .filter((t) => !t.startsWith('sqlite_'))
+    const triggered = rows("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+    db.close()
+    const uncounted = ['schema_migrations', 'meta', 'change_counter', 'audit_events']
+    for (const table of tables) {
+      const ops = triggered.filter((t) => t.tbl_name === table).map((t) => t.name)
+      expect(ops, table).toEqual(
+        uncounted.includes(table)
+          ? []
+          : [`${table}_insert_counted`, `${table}_update_counted`, `${table}_delete_counted`],
+      )
+    }
+    expect(tables.filter((t) => !uncounted.includes(t))).toHaveLength(15)
   })
 })

@@ -190,6 +190,7 @@ function createSqliteStore(db: Db): Store {
        ON CONFLICT(function_name) DO UPDATE SET arn = excluded.arn, record = excluded.record`,
     ),
     lfDelete: q('DELETE FROM lambda_functions WHERE function_name = ?'),
+    changeCounter: q('SELECT n FROM change_counter WHERE id = 1').pluck(),
     auditInsert: q(
       `INSERT INTO audit_events (event_id, event_time, event_source, event_name, request_id, principal, error_code,
        access_key_id, jti, cluster, namespace, service_account, pod_name, pod_uid, record)
@@ -536,6 +537,8 @@ function createSqliteStore(db: Db): Store {
   return {
     ...tx,
     transaction,
+    // Bumped by the triggers of migration 4 on every IAM/EKS/stack row change, by any connection.
+    changeCounter: async () => s.changeCounter.get() as number,
     close: async () => {
       await queue
       db.close()
