@@ -29,6 +29,7 @@ import { createOidcRoute } from './http/oidc-routes.js'
 import { createStsQueryService } from './http/sts/sts-query.js'
 import { createIamService, DEFAULT_IAM_LIMITS } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
+import { createCachedStore } from './store/cached-store.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
@@ -54,7 +55,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel })
   ensureDataDir(config.dataDir)
-  const store = openSqliteStore(join(config.dataDir, DATABASE_FILE))
+  const store = createCachedStore(openSqliteStore(join(config.dataDir, DATABASE_FILE)))
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
