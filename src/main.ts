@@ -30,6 +30,7 @@ import { createStsQueryService } from './http/sts/sts-query.js'
 import { createIamService, DEFAULT_IAM_LIMITS } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
 import { createCachedStore } from './store/cached-store.js'
+import { openSqliteAuditAppender } from './store/sqlite/audit-appender.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
@@ -55,7 +56,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel })
   ensureDataDir(config.dataDir)
-  const store = createCachedStore(openSqliteStore(join(config.dataDir, DATABASE_FILE)))
+  // Checkpoints run on the audit appender's checkpointer thread, never on this one.
+  const store = createCachedStore(
+    openSqliteStore(join(config.dataDir, DATABASE_FILE), { externalCheckpoints: true }),
+  )
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
@@ -101,8 +105,10 @@ export async function startServer(
     config.auditLog === undefined
       ? undefined
       : createWriteStream(config.auditLog, { flags: 'a', mode: 0o600 })
+  // Audit records are appended and committed off the event loop (worker threads).
+  const auditLog = openSqliteAuditAppender(join(config.dataDir, DATABASE_FILE))
   const audit = createAuditWriter(
-    store,
+    auditLog,
     auditFile ? { stream: (line) => auditFile.write(`${line}\n`) } : {},
   )
   const authorizer = createAuthorizer({ store, policies })
@@ -224,6 +230,7 @@ export async function startServer(
           server.closeIdleConnections()
         })
         await cloudformation.close()
+        await auditLog.close()
         await store.close()
         auditFile?.end()
       })()

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 import { type CloudTrailEvent, redactParameters } from './event.js'
-import { createAuditWriter } from './writer.js'
+import { createAuditWriter, storeAuditSink } from './writer.js'
 
 const event = (i: number, extra: Partial<CloudTrailEvent> = {}): CloudTrailEvent => ({
   eventVersion: '1.08',
@@ -31,7 +31,7 @@ describe('audit writer', () => {
     const store = openSqliteStore(':memory:')
     const spy = vi.spyOn(store, 'transaction')
     const lines: string[] = []
-    const writer = createAuditWriter(store, { stream: (l) => lines.push(l) })
+    const writer = createAuditWriter(storeAuditSink(store), { stream: (l) => lines.push(l) })
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
         writer.record(event(i, { lanyard: { attribution: { jti: `j${i}` } } })),
@@ -46,7 +46,7 @@ describe('audit writer', () => {
 
   it('rejects every waiter when the commit fails (fail closed)', async () => {
     const store = openSqliteStore(':memory:')
-    const writer = createAuditWriter(store)
+    const writer = createAuditWriter(storeAuditSink(store))
     await writer.record(event(1))
     const duplicate = [writer.record(event(1)), writer.record(event(2))]
     await expect(Promise.all(duplicate)).rejects.toThrow()

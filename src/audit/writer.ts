@@ -1,4 +1,15 @@
 import type { AuditRecord, Store, StoreTx } from '../store/ports.js'
+
+/** Where committed audit records go: batches appended durably, resolved after the commit. */
+export interface AuditSink {
+  append(records: readonly AuditRecord[]): Promise<void>
+}
+
+/** A sink that appends each batch in one transaction of `store`. */
+export function storeAuditSink(store: Store): AuditSink {
+  return { append: (records) => store.transaction((tx) => tx.audit.insertMany(records)) }
+}
+
 import type { CloudTrailEvent } from './event.js'
 
 /** The row of an event: its JSON plus the columns it is queried by. */
@@ -39,7 +50,7 @@ export interface AuditWriterOptions {
  * committed in one transaction, and each `record` resolves only after its commit. A failed
  * commit rejects every waiter (fail closed: the caller must not answer as if it were recorded).
  */
-export function createAuditWriter(store: Store, options: AuditWriterOptions = {}) {
+export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions = {}) {
   let pending: { event: CloudTrailEvent; resolve: () => void; reject: (err: unknown) => void }[] =
     []
   let scheduled = false
@@ -49,7 +60,8 @@ export function createAuditWriter(store: Store, options: AuditWriterOptions = {}
     pending = []
     scheduled = false
     try {
-      await store.transaction((tx) => tx.audit.insertMany(batch.map((p) => toAuditRecord(p.event))))
+      const records = batch.map((p) => toAuditRecord(p.event))
+      await sink.append(records)
     } catch (err) {
       for (const p of batch) p.reject(err)
       return

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
+import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
 import { MIGRATIONS } from './migrations.js'
 import {
   toAuditRecord,
@@ -17,8 +18,16 @@ type Row = Record<string, unknown>
 const encodeMarker = (key: string): string => Buffer.from(key, 'utf8').toString('base64url')
 const decodeMarker = (marker: string): string => Buffer.from(marker, 'base64url').toString('utf8')
 
+export interface SqliteStoreOptions {
+  /**
+   * Leave WAL checkpoints to another connection (the audit appender's checkpointer), so this
+   * connection's commits never run one — and its fsync — on the caller's thread. Default false.
+   */
+  externalCheckpoints?: boolean
+}
+
 /** Opens (creating if needed) the SQLite database at `path` (`:memory:` for tests). */
-export function openSqliteStore(path: string): Store {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   // WAL + NORMAL: a commit survives a crash of the process (kill -9); only power loss can lose
@@ -26,6 +35,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
+  if (options.externalCheckpoints) db.pragma('wal_autocheckpoint = 0')
   migrate(db)
   return createSqliteStore(db)
 }
@@ -191,12 +201,7 @@ function createSqliteStore(db: Db): Store {
     ),
     lfDelete: q('DELETE FROM lambda_functions WHERE function_name = ?'),
     changeCounter: q('SELECT n FROM change_counter WHERE id = 1').pluck(),
-    auditInsert: q(
-      `INSERT INTO audit_events (event_id, event_time, event_source, event_name, request_id, principal, error_code,
-       access_key_id, jti, cluster, namespace, service_account, pod_name, pod_uid, record)
-       VALUES (@eventId, @eventTime, @eventSource, @eventName, @requestId, @principal, @errorCode,
-       @accessKeyId, @jti, @cluster, @namespace, @serviceAccount, @podName, @podUid, @record)`,
-    ),
+    auditInsert: q(AUDIT_INSERT_SQL),
   }
   const auditColumns = {
     since: 'event_time >= ?',
@@ -495,20 +500,7 @@ function createSqliteStore(db: Db): Store {
     },
     audit: {
       insertMany: async (records) => {
-        for (const r of records) {
-          s.auditInsert.run({
-            principal: null,
-            errorCode: null,
-            accessKeyId: null,
-            jti: null,
-            cluster: null,
-            namespace: null,
-            serviceAccount: null,
-            podName: null,
-            podUid: null,
-            ...r,
-          })
-        }
+        for (const r of records) s.auditInsert.run(auditRow(r))
       },
       query: async (query) => queryAudit(query),
     },
