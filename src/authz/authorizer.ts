@@ -1,5 +1,6 @@
 import type { Caller, OperationContext } from '../call-context.js'
 import { LanyardError } from '../errors.js'
+import { isoSeconds } from '../iso-time.js'
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -147,7 +148,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
   ) => {
     const s = caller.session
     const values: Record<string, string | string[] | undefined> = {
-      'aws:CurrentTime': new Date(ctx.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      'aws:CurrentTime': isoSeconds(ctx.now),
       'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
       'aws:SourceIp': ctx.sourceIp,
       'aws:SecureTransport': String(ctx.secure),
@@ -160,9 +161,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       'aws:PrincipalArn': s ? s.roleArn : caller.arn,
     }
     if (s) {
-      values['aws:TokenIssueTime'] = new Date(s.issuedAt * 1000)
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z')
+      values['aws:TokenIssueTime'] = isoSeconds(s.issuedAt * 1000)
       if (s.sourceIdentity !== undefined) values['aws:SourceIdentity'] = s.sourceIdentity
       if (s.webIdentity) values['aws:FederatedProvider'] = s.webIdentity.provider
       // Principal tags: the role's tags, overridden by the session's (id_session-tags).

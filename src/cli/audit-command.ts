@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { CloudTrailEvent } from '../audit/event.js'
 import { DATABASE_FILE } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
+import { isoSeconds } from '../iso-time.js'
 import { type Decision, explainDecision } from '../policy/index.js'
 import type { AuditQuery, AuditRecord } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
@@ -25,7 +26,7 @@ export function parseSince(value: string, now: number): string {
   const m = /^(\d+)([smhd])$/.exec(value)
   if (m) {
     const unit = { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd']
-    return new Date(now - Number(m[1]) * unit * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return isoSeconds(now - Number(m[1]) * unit * 1000)
   }
   const t = Date.parse(value)
   if (Number.isNaN(t))
@@ -33,7 +34,7 @@ export function parseSince(value: string, now: number): string {
       'config.invalid',
       `\`--since ${value}\` is neither an instant nor a duration like 15m`,
     )
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return isoSeconds(t)
 }
 
 export interface AuditOptions {

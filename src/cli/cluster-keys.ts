@@ -12,6 +12,7 @@ import type { JWK } from 'jose'
 import { toAuditRecord } from '../audit/writer.js'
 import { DATABASE_FILE, writeSecretFile } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
+import { isoSeconds } from '../iso-time.js'
 import { importSigningKey, type SigningKey } from '../oidc/index.js'
 import type { ClusterRecord, StoreTx } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
@@ -143,7 +144,7 @@ async function audit(
     toAuditRecord({
       eventVersion: '1.08',
       userIdentity: { type: 'Root', accountId: account.accountId ?? '' },
-      eventTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      eventTime: isoSeconds(now),
       eventSource: 'lanyard',
       eventName,
       awsRegion: region,

@@ -6,6 +6,7 @@ import { toAuditRecord } from '../audit/writer.js'
 import { DATABASE_FILE } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
 import { fetchKubernetesJwks } from '../federation/kube-jwks.js'
+import { isoSeconds } from '../iso-time.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 import { buildKeySet } from '../token/index.js'
 import { configFor } from './context.js'
@@ -58,7 +59,7 @@ export async function setProviderJwks(options: {
         )
       await tx.oidcProviders.update({ ...provider, jwks: JSON.stringify(parsed) })
       const account = JSON.parse((await tx.meta.get('account')) ?? '{}') as { accountId?: string }
-      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+      const now = isoSeconds(Date.now())
       await tx.audit.insertMany([
         toAuditRecord({
           eventVersion: '1.08',

@@ -221,6 +221,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     }
   }
 
+  const debug = deps.logger.isLevelEnabled('debug')
   return (req, res) => {
     const requestId = randomUUID()
     const started = deps.now()
@@ -236,6 +237,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       })
       .then((reply) => {
         send(res, requestId, reply)
+        if (!debug) return
         // Only the path: a presigned query string carries a signature and a session token.
         deps.logger.debug(
           {

@@ -2,6 +2,7 @@ import type { PolicyCache } from '../authz/policy-cache.js'
 import type { Caller, OperationContext } from '../call-context.js'
 import type { Session, SessionSealer } from '../credentials/session.js'
 import { LanyardError } from '../errors.js'
+import { isoSeconds } from '../iso-time.js'
 import {
   type CompiledPolicy,
   createRequestContext,
@@ -160,7 +161,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
   })
 
   const globalContext = (ctx: OperationContext): Record<string, string> => ({
-    'aws:CurrentTime': new Date(ctx.now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:CurrentTime': isoSeconds(ctx.now),
     'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
     'aws:SourceIp': ctx.sourceIp,
     'aws:SecureTransport': String(ctx.secure),

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto'
 import type { CloudTrailEvent, UserIdentity } from '../../audit/event.js'
 import { redactParameters } from '../../audit/event.js'
 import type { Caller, OperationContext } from '../../call-context.js'
+import { isoSeconds } from '../../iso-time.js'
 import type { ExchangeAudit } from '../../sts/types.js'
-
-const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 /** CloudTrail's `userIdentity` for a signed caller (cloudtrail-event-reference-user-identity). */
 export function callerIdentity(caller: Caller): UserIdentity {

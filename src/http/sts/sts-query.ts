@@ -1,5 +1,6 @@
 import type { AuditWriter } from '../../audit/writer.js'
 import type { OperationContext } from '../../call-context.js'
+import { isoSeconds } from '../../iso-time.js'
 import { ExplainedError } from '../../sts/denied-error.js'
 import type { StsService } from '../../sts/sts-service.js'
 import type { AssumedRoleUser, Credentials, ExchangeAudit } from '../../sts/types.js'
@@ -35,13 +36,11 @@ const SOURCE_IDENTITY: StringRule = {
   patternText: '[\\w+=,.@-]*',
 }
 
-const isoSeconds = (s: number) => new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-
 const credentialsXml = (c: Credentials): XmlObject => ({
   AccessKeyId: c.accessKeyId,
   SecretAccessKey: c.secretAccessKey,
   SessionToken: c.sessionToken,
-  Expiration: isoSeconds(c.expiration),
+  Expiration: isoSeconds(c.expiration * 1000),
 })
 
 const userXml = (u: AssumedRoleUser): XmlObject => ({ AssumedRoleId: u.assumedRoleId, Arn: u.arn })
@@ -50,7 +49,7 @@ const userXml = (u: AssumedRoleUser): XmlObject => ({ AssumedRoleId: u.assumedRo
 const credentialsRecord = (c: Credentials) => ({
   accessKeyId: c.accessKeyId,
   sessionToken: '',
-  expiration: isoSeconds(c.expiration),
+  expiration: isoSeconds(c.expiration * 1000),
 })
 
 function policyArns(input: QueryInput): string[] | undefined {

@@ -1,6 +1,7 @@
 import type { PolicyCache } from '../../authz/policy-cache.js'
 import type { SessionSealer } from '../../credentials/session.js'
 import { LanyardError } from '../../errors.js'
+import { isoSeconds } from '../../iso-time.js'
 import { createRequestContext, evaluatePolicies } from '../../policy/index.js'
 import type { RoleRecord, Store } from '../../store/ports.js'
 import { parseRoleArn } from '../../sts/role-arn.js'
@@ -51,7 +52,7 @@ export function createServiceRoleAssumer(deps: {
         action: 'sts:AssumeRole',
         resource: role.arn,
         context: createRequestContext({
-          'aws:CurrentTime': new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          'aws:CurrentTime': isoSeconds(now),
           'aws:EpochTime': String(Math.floor(now / 1000)),
           'aws:PrincipalServiceName': service,
           'aws:SourceAccount': deps.accountId,

@@ -1,3 +1,4 @@
+import { isoSeconds } from '../../iso-time.js'
 /** `reason` of the Event a Pod gets when it names an annotated ServiceAccount but got no patch. */
 export const POD_NOT_MUTATED_REASON = 'LanyardPodIdentityNotInjected'
 
@@ -34,7 +35,7 @@ const MAX_NAME_BASE = 200
 
 /** RFC 3339 with whole seconds, as `metav1.Time` serialises. */
 function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return isoSeconds(ms)
 }
 
 // An Event name is a DNS-1123 subdomain: lower-case alphanumerics, `-` and `.`, ending in an
