@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createCachedStore } from './cached-store.js'
+import { createCachedStore, DEFAULT_RECHECK_MS } from './cached-store.js'
 import { runStoreContract } from './contract.js'
 import type { RoleRecord, Store, StoreTx } from './ports.js'
 import { openSqliteStore } from './sqlite/sqlite-store.js'
@@ -369,7 +369,7 @@ describe('cached store', () => {
     const path = join(dir, 'shared.db')
     let clock = 1000
     const { store: server, count } = counting(openSqliteStore(path))
-    const store = createCachedStore(server, { now: () => clock })
+    const store = createCachedStore(server, { now: () => clock, recheckMs: 1 })
     await seed(store)
     const cli = openSqliteStore(path)
     try {
@@ -425,5 +425,30 @@ describe('cached store', () => {
     expect(await store.roles.get('Alpha')).toBeUndefined()
     expect(await store.roles.get('Alpha')).toBeUndefined()
     expect(checks).toBe(2)
+  })
+})
+
+describe('cached store defaults', () => {
+  it('looks for other processes’ writes at most every DEFAULT_RECHECK_MS', async () => {
+    let clock = 0
+    let checks = 0
+    const inner = openSqliteStore(':memory:')
+    const counted: Store = {
+      ...inner,
+      changeCounter: async () => {
+        checks++
+        return (await inner.changeCounter?.()) ?? 0
+      },
+    }
+    const store = createCachedStore(counted, { now: () => clock })
+    await store.roles.get('a')
+    const first = checks
+    clock += DEFAULT_RECHECK_MS - 1
+    await store.roles.get('a')
+    expect(checks).toBe(first)
+    clock += 1
+    await store.roles.get('a')
+    expect(checks).toBe(first + 1)
+    await inner.close()
   })
 })
