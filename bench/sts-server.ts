@@ -2,8 +2,16 @@ import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } f
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
-import { loadConfig } from '../src/config/config.js'
-import { startServer } from '../src/main.js'
+
+// BENCH_FROM_DIST=1 runs the built server (dist/, `npm run build`): profiles then carry the
+// compiled JavaScript's line numbers, which tsx's on-the-fly transpiling does not give.
+const fromDist = process.env.BENCH_FROM_DIST === '1'
+const { loadConfig } = (await import(
+  fromDist ? '../dist/config/config.js' : '../src/config/config.js'
+)) as typeof import('../src/config/config.js')
+const { startServer } = (await import(
+  fromDist ? '../dist/main.js' : '../src/main.js'
+)) as typeof import('../src/main.js')
 
 /**
  * One server under test, in its own process (`node --import tsx bench/sts-server.ts <mode>`), so

@@ -25,7 +25,9 @@ import {
  *
  * BENCH_PROFILE=<dir> runs the Lanyard servers under `--cpu-prof`, into `<dir>/lanyard-<store>/`
  * (summarise the main thread's file, the largest, with bench/sts-profile.ts);
- * BENCH_SCENARIOS=exchange-50,signed-50 runs a subset (then the last line is not printed).
+ * BENCH_SCENARIOS=exchange-50,signed-50 runs a subset (then the last line is not printed);
+ * BENCH_FROM_DIST=1 runs the servers from dist/ (`npm run build` first; compiled line numbers in
+ * profiles).
  */
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
