@@ -56,10 +56,16 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel })
   ensureDataDir(config.dataDir)
+  const dbPath = join(config.dataDir, DATABASE_FILE)
   // Checkpoints run on the audit appender's checkpointer thread, never on this one.
-  const store = createCachedStore(
-    openSqliteStore(join(config.dataDir, DATABASE_FILE), { externalCheckpoints: true }),
-  )
+  const sqlite = openSqliteStore(dbPath, { externalCheckpoints: true })
+  // Audit records are appended and committed off the event loop (worker threads).
+  const auditLog = openSqliteAuditAppender(dbPath)
+  // Other processes' writes are seen through the change counter the checkpointer thread reads.
+  const store = createCachedStore(sqlite, {
+    recheckMs: 1,
+    changeCounter: async () => auditLog.changeCounter() ?? (await sqlite.changeCounter?.()) ?? 0,
+  })
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
@@ -105,8 +111,6 @@ export async function startServer(
     config.auditLog === undefined
       ? undefined
       : createWriteStream(config.auditLog, { flags: 'a', mode: 0o600 })
-  // Audit records are appended and committed off the event loop (worker threads).
-  const auditLog = openSqliteAuditAppender(join(config.dataDir, DATABASE_FILE))
   const audit = createAuditWriter(
     auditLog,
     auditFile ? { stream: (line) => auditFile.write(`${line}\n`) } : {},

@@ -13,6 +13,11 @@ export interface CachedStoreOptions {
   maxEntries?: number
   /** How often, at most, `Store.changeCounter` is read to see other processes' writes (ms; default {@link DEFAULT_RECHECK_MS}). */
   recheckMs?: number
+  /**
+   * Where to read the change counter from instead of `inner.changeCounter` — e.g. a value another
+   * thread polls, so that looking costs no database read on this one.
+   */
+  changeCounter?: () => Promise<number>
   /** Monotonic milliseconds (default `performance.now`). */
   now?: () => number
 }
@@ -192,7 +197,7 @@ export function createCachedStore(inner: Store, options: CachedStoreOptions = {}
     entries.clear()
   }
 
-  const changeCounter = inner.changeCounter?.bind(inner)
+  const changeCounter = options.changeCounter ?? inner.changeCounter?.bind(inner)
   let checkedAt = Number.NEGATIVE_INFINITY
   let counter: number | undefined
   let checking: Promise<void> | undefined

@@ -67,6 +67,29 @@ describe('SQLite audit appender (worker threads)', () => {
     expect(await store.audit.query({ limit: 5000 })).toHaveLength(2000)
   })
 
+  it('reports the change counter as other connections move it, read on its own thread', async () => {
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))
+      return ok()
+    }
+    expect(await until(() => appender.changeCounter() !== undefined)).toBe(true)
+    const before = appender.changeCounter() as number
+    await store.transaction((tx) =>
+      tx.roles.insert({
+        roleId: 'AROAEXAMPLE000000001',
+        roleName: 'r',
+        path: '/',
+        arn: 'arn:aws:iam::123456789012:role/r',
+        assumeRolePolicyDocument: '{}',
+        maxSessionDuration: 3600,
+        tags: [],
+        createDate: '2026-01-01T00:00:00Z',
+      }),
+    )
+    expect(await until(() => appender.changeCounter() !== before)).toBe(true)
+    expect(appender.changeCounter()).toBe(await store.changeCounter?.())
+  })
+
   it('refuses appends after close', async () => {
     await appender.close()
     await expect(appender.append([record(1)])).rejects.toThrow(/closed/)

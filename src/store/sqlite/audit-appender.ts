@@ -2,11 +2,16 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { AuditRecord } from '../ports.js'
-import type { AppendBatch, AppendDone, AuditWorkerData } from './audit-worker.js'
+import type { AppendBatch, AppendDone, AuditWorkerData, CounterMoved } from './audit-worker.js'
 
 export interface SqliteAuditAppender {
   /** Appends `records` in one transaction; resolves once they are committed. */
   append(records: readonly AuditRecord[]): Promise<void>
+  /**
+   * The database's change counter (`Store.changeCounter`) as the checkpointer thread last read
+   * it (every `counterIntervalMs`), or undefined before its first report.
+   */
+  changeCounter(): number | undefined
   /** Waits for the batches in flight, then stops both threads. */
   close(): Promise<void>
 }
@@ -14,6 +19,8 @@ export interface SqliteAuditAppender {
 export interface AuditAppenderOptions {
   /** How often the checkpointer copies the WAL into the database (default 100 ms). */
   checkpointIntervalMs?: number
+  /** How often the checkpointer reads the change counter (default 10 ms). */
+  counterIntervalMs?: number
 }
 
 // Run from source (vitest, tsx) the worker is TypeScript and needs tsx's loader; built, it is .js.
@@ -100,6 +107,11 @@ export function openSqliteAuditAppender(
     role: 'checkpointer',
     path,
     intervalMs: options.checkpointIntervalMs ?? 100,
+    counterMs: options.counterIntervalMs ?? 10,
+  })
+  let changeCounter: number | undefined
+  checkpointer.worker.on('message', (m: CounterMoved) => {
+    changeCounter = m.changeCounter
   })
   checkpointer.worker.unref()
   // A checkpointer that fails leaves the WAL to grow; appends still commit.
@@ -107,6 +119,8 @@ export function openSqliteAuditAppender(
   appenderThread()
 
   return {
+    changeCounter: () => changeCounter,
+
     append(records) {
       if (closed) return Promise.reject(notCommitted('the audit log is closed'))
       if (records.length === 0) return Promise.resolve()

@@ -20,6 +20,13 @@ export interface AuditWorkerData {
   path: string
   /** Checkpointer: how often to checkpoint. */
   intervalMs?: number
+  /** Checkpointer: how often to read the change counter (migration 4) and report it if it moved. */
+  counterMs?: number
+}
+
+/** Checkpointer → main: the change counter moved (see `Store.changeCounter`). */
+export interface CounterMoved {
+  changeCounter: number
 }
 
 /** Main → appender. */
@@ -66,16 +73,40 @@ if (data.role === 'appender') {
     port.postMessage(done)
   })
 } else {
-  const timer = setInterval(() => {
+  const checkpoints = setInterval(() => {
     try {
       db.pragma('wal_checkpoint(PASSIVE)')
     } catch {
       // Busy or interrupted: the next tick tries again; the WAL only grows meanwhile.
     }
   }, data.intervalMs ?? 100)
+  // Read here so the request thread never does: right after another connection committed, a
+  // read must re-read the WAL index, which costs that thread tens of microseconds or more.
+  let last: number | undefined
+  const counter = (() => {
+    try {
+      return db.prepare('SELECT n FROM change_counter WHERE id = 1').pluck()
+    } catch {
+      return undefined // a database older than migration 4: nothing to report
+    }
+  })()
+  const report = () => {
+    try {
+      const n = counter?.get() as number | undefined
+      if (n !== undefined && n !== last) {
+        last = n
+        port.postMessage({ changeCounter: n } satisfies CounterMoved)
+      }
+    } catch {
+      // Busy: the next tick reads it again.
+    }
+  }
+  report()
+  const counts = setInterval(report, data.counterMs ?? 10)
   port.on('message', (msg: 'stop') => {
     if (msg !== 'stop') return
-    clearInterval(timer)
+    clearInterval(checkpoints)
+    clearInterval(counts)
     db.close()
     port.close()
   })
