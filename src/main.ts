@@ -78,7 +78,8 @@ export async function startServer(
   }
 
   let selfUrl = ''
-  const issuerBaseUrl = () => config.issuerBaseUrl?.replace(/\/+$/, '') ?? selfUrl
+  const configuredIssuerBase = config.issuerBaseUrl?.replace(/\/+$/, '')
+  const issuerBaseUrl = () => configuredIssuerBase ?? selfUrl
   const limits = { ...DEFAULT_IAM_LIMITS }
   for (const [name, value] of Object.entries(config.limits)) {
     if (!(name in limits)) {

@@ -13,10 +13,21 @@ export interface PendingAudit {
 }
 
 const scope = new AsyncLocalStorage<PendingAudit>()
+let active = 0
 
-/** Runs `fn` with `pending` as the call's audit record. */
-export function withPendingAudit<T>(pending: PendingAudit, fn: () => Promise<T>): Promise<T> {
-  return scope.run(pending, fn)
+/**
+ * Runs `fn` with `pending` as the call's audit record. While any such call runs, Node's promise
+ * hooks are on for the whole process (AsyncLocalStorage on Node 20 is built on them, a cost on
+ * every promise of every request); when the last one ends the storage is disabled, which turns
+ * them off again.
+ */
+export async function withPendingAudit<T>(pending: PendingAudit, fn: () => Promise<T>): Promise<T> {
+  active++
+  try {
+    return await scope.run(pending, fn)
+  } finally {
+    if (--active === 0) scope.disable()
+  }
 }
 
 /**

@@ -14,7 +14,8 @@ const EVENT_SOURCES: Record<string, string> = {
 }
 
 /** Read-only calls by name (CloudTrail's `readOnly`). */
-const isReadOnly = (action: string) => /^(Get|List|Describe|Simulate)/.test(action)
+const READ_ONLY = /^(Get|List|Describe|Simulate)/
+const isReadOnly = (action: string) => READ_ONLY.test(action)
 
 export interface GuardedCall {
   /** `iam`, `eks`, … (the SigV4 signing name). */
@@ -72,6 +73,7 @@ export function createCallGuard(deps: {
      */
     async run<T>(call: GuardedCall, fn: () => Promise<T>): Promise<T> {
       const caller = call.ctx.caller
+      const readOnly = isReadOnly(call.action)
       let decision: Decision | undefined
       // A write's record commits in the write's own transaction (see auditingStore); calls that
       // write nothing, and failures, are recorded here.
@@ -88,7 +90,8 @@ export function createCallGuard(deps: {
             call.ctx,
           )
         }
-        const result = await withPendingAudit(pending, fn)
+        // Only a call that may write needs its record carried into the write's transaction.
+        const result = readOnly ? await fn() : await withPendingAudit(pending, fn)
         if (pending.event) deps.audit.committed(pending.event)
         else await deps.audit.record(pending.build())
         return result

@@ -65,23 +65,24 @@ export function createIssuerService(deps: IssuerDeps) {
     string,
     { at: number; cluster: string; keys: readonly PublicSigningJwk[] }
   >()
+  // Keyed by the issuer URL as the token names it: a hit costs one lookup.
   const localEntry = async (issuer: string) => {
+    const hit = local.get(issuer)
+    const now = deps.now()
+    if (hit && now - hit.at < LOCAL_TTL_MS) return hit
     const prefix = `${deps.issuerBaseUrl()}/id/`
     if (!issuer.startsWith(prefix)) return undefined
     const id = issuer.slice(prefix.length)
     if (!isIssuerId(id)) return undefined
-    const hit = local.get(id)
-    const now = deps.now()
-    if (hit && now - hit.at < LOCAL_TTL_MS) return hit
     const c = await deps.store.clusters.getByIssuerId(id)
     if (!c) {
-      local.delete(id)
+      local.delete(issuer)
       return undefined
     }
     const keys = buildJwks(await keysOf(await deps.store.signingKeys.listForCluster(c.name))).keys
     const same = hit && hit.cluster === c.name && JSON.stringify(hit.keys) === JSON.stringify(keys)
     const entry = { at: now, cluster: c.name, keys: same ? hit.keys : keys }
-    local.set(id, entry)
+    local.set(issuer, entry)
     return entry
   }
 
