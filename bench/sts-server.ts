@@ -23,7 +23,8 @@ const { startServer } = (await import(
  *   same constant;
  * - `lanyard`: the real server (`startServer`) on the data dir in `BENCH_DATA_DIR`.
  *
- * IPC: sends `{ type: 'ready', port }` once listening; `{ type: 'usage' }` answers the process's
+ * IPC: sends `{ type: 'ready', port }` once listening; `{ type: 'usage' }` answers the event loop's
+ * busy time and the process's
  * CPU time so far (all threads, microseconds); `{ type: 'stop' }` closes it (Lanyard drains and
  * closes its store) and exits, which also writes a `--cpu-prof` profile. It exits when the
  * parent goes away.
@@ -35,7 +36,7 @@ export type ServerRequest = { type: 'stop' } | { type: 'usage' }
 
 export type ServerReply =
   | { type: 'ready'; port: number }
-  | { type: 'usage'; cpuUs: number }
+  | { type: 'usage'; cpuUs: number; mainUs: number }
   | { type: 'failed'; error: string }
 
 /** The constant answer of the bare servers: a real exchange response (set by the parent). */
@@ -133,7 +134,9 @@ async function main(): Promise<void> {
   process.on('message', (m: ServerRequest) => {
     if (m.type === 'usage') {
       const u = process.cpuUsage()
-      send({ type: 'usage', cpuUs: u.user + u.system } satisfies ServerReply)
+      // The event loop's busy time: what the request thread itself spent.
+      const mainUs = performance.eventLoopUtilization().active * 1000
+      send({ type: 'usage', cpuUs: u.user + u.system, mainUs } satisfies ServerReply)
       return
     }
     void close().then(

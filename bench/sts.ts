@@ -101,6 +101,8 @@ const EXPECT: Record<SetName, { status: number; contains: string[] }> = {
 /** One measured run, with the CPU both sides spent per request (robust to a busy machine). */
 interface Sample extends RunResult {
   serverUsPerRequest: number
+  /** The server's event loop (request thread) busy time per request. */
+  mainUsPerRequest: number
   loadUsPerRequest: number
 }
 
@@ -287,10 +289,10 @@ async function main(): Promise<void> {
         child: ServerChild
         port: number
       }
-    const cpuOf = async (t: Target): Promise<number> => {
+    const cpuOf = async (t: Target): Promise<{ cpuUs: number; mainUs: number }> => {
       const u = await serverOf(t).child.ask({ type: 'usage' })
       if (u.type !== 'usage') throw new Error(`${t}: ${JSON.stringify(u)}`)
-      return u.cpuUs
+      return { cpuUs: u.cpuUs, mainUs: u.mainUs }
     }
     const portOf = (t: Target) =>
       ((t === 'baseline' || t === 'limit' ? bare.get(t) : lanyard.get(t)) as { port: number }).port
@@ -336,7 +338,8 @@ async function main(): Promise<void> {
         expect: EXPECT[s.set],
       })
       if (r.type !== 'result') throw new Error(`${s.key}: ${JSON.stringify(r)}`)
-      const serverCpuUs = (await cpuOf(s.target)) - cpuBefore
+      const cpuAfter = await cpuOf(s.target)
+      const serverCpuUs = cpuAfter.cpuUs - cpuBefore.cpuUs
       if (s.target === 'one' || s.target === 'r100' || s.target === 'r100k')
         add(`${s.target}/${s.set}`, r.total)
       answered[s.set] += r.total
@@ -345,6 +348,7 @@ async function main(): Promise<void> {
       return {
         ...r,
         serverUsPerRequest: serverCpuUs / r.total,
+        mainUsPerRequest: (cpuAfter.mainUs - cpuBefore.mainUs) / r.total,
         loadUsPerRequest: r.cpuUs / r.total,
       }
     }
@@ -410,6 +414,7 @@ function report(
   const serverUs = (key: string) =>
     median((samples.get(key) ?? []).map((r) => r.serverUsPerRequest))
   const loadUs = (key: string) => median((samples.get(key) ?? []).map((r) => r.loadUsPerRequest))
+  const mainUs = (key: string) => median((samples.get(key) ?? []).map((r) => r.mainUsPerRequest))
   const spread = (key: string, f: (r: Sample) => number, show: (n: number) => string) => {
     const list = (samples.get(key) ?? []).map(f)
     return list.length === 0 ? '' : `${show(Math.min(...list))}..${show(Math.max(...list))}`
@@ -425,6 +430,7 @@ function report(
       'p99 ms'.padStart(8),
       'min..max p99'.padStart(13),
       'server CPU'.padStart(10),
+      'event loop'.padStart(10),
       'loadgen CPU'.padStart(11),
     ].join(' '),
   )
@@ -439,12 +445,13 @@ function report(
         ms(p99(s.key)).padStart(8),
         spread(s.key, (r) => r.p99, ms).padStart(13),
         `${Math.round(serverUs(s.key))} us`.padStart(10),
+        `${Math.round(mainUs(s.key))} us`.padStart(10),
         `${Math.round(loadUs(s.key))} us`.padStart(11),
       ].join(' '),
     )
   }
   console.log(
-    'medians of the runs; throughput is read at 50 connections, latency at 10; CPU: time used per request by the server process (all its threads) and by the load generator',
+    'medians of the runs; throughput is read at 50 connections, latency at 10; per request: server CPU (all its threads), busy time of its event loop (the request thread), load generator CPU',
   )
   console.log('')
   const has = (...keys: string[]) => keys.every((k) => samples.has(k))
