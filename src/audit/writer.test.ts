@@ -44,6 +44,33 @@ describe('audit writer', () => {
     await store.close()
   })
 
+  it('commits one batch at a time; what arrives meanwhile goes together in the next', async () => {
+    const batches: string[][] = []
+    let release: (() => void) | undefined
+    const sink = {
+      append: (records: readonly { eventId: string }[]) => {
+        batches.push(records.map((r) => r.eventId))
+        return new Promise<void>((resolve) => {
+          release = resolve
+        })
+      },
+    }
+    const writer = createAuditWriter(sink)
+    const first = writer.record(event(1))
+    await new Promise((r) => setImmediate(r))
+    expect(batches).toEqual([['e1']])
+    const later = [writer.record(event(2)), writer.record(event(3))]
+    await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setImmediate(r))
+    expect(batches).toHaveLength(1) // e2 and e3 wait for e1's commit
+    release?.()
+    await first
+    await new Promise((r) => setImmediate(r))
+    expect(batches).toEqual([['e1'], ['e2', 'e3']])
+    release?.()
+    await Promise.all(later)
+  })
+
   it('rejects every waiter when the commit fails (fail closed)', async () => {
     const store = openSqliteStore(':memory:')
     const writer = createAuditWriter(storeAuditSink(store))

@@ -46,30 +46,47 @@ export interface AuditWriterOptions {
 }
 
 /**
- * Durable audit with group commit: events recorded in the same turn of the event loop are
- * committed in one transaction, and each `record` resolves only after its commit. A failed
- * commit rejects every waiter (fail closed: the caller must not answer as if it were recorded).
+ * Durable audit with group commit: one batch is being committed at a time, and the events
+ * recorded meanwhile wait and go together in the next one (so under load a commit carries many
+ * records, and when idle a record is committed in the next turn of the event loop). Each
+ * `record` resolves only after its commit. A failed commit rejects every waiter of its batch
+ * (fail closed: the caller must not answer as if it were recorded).
  */
 export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions = {}) {
   let pending: { event: CloudTrailEvent; resolve: () => void; reject: (err: unknown) => void }[] =
     []
   let scheduled = false
+  let committing = false
 
   const flush = async () => {
+    scheduled = false
+    if (committing || pending.length === 0) return
     const batch = pending
     pending = []
-    scheduled = false
+    committing = true
+    let records: AuditRecord[] | undefined
+    let failure: unknown
     try {
-      const records = batch.map((p) => toAuditRecord(p.event))
+      records = batch.map((p) => toAuditRecord(p.event))
       await sink.append(records)
     } catch (err) {
-      for (const p of batch) p.reject(err)
-      return
+      failure = err
     }
-    for (const p of batch) {
-      options.stream?.(JSON.stringify(p.event))
-      p.resolve()
-    }
+    committing = false
+    if (pending.length > 0) schedule()
+    batch.forEach((p, i) => {
+      if (failure !== undefined || records === undefined) p.reject(failure)
+      else {
+        options.stream?.((records[i] as AuditRecord).record)
+        p.resolve()
+      }
+    })
+  }
+
+  const schedule = () => {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(() => void flush())
   }
 
   return {
@@ -77,10 +94,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
     record(event: CloudTrailEvent): Promise<void> {
       return new Promise((resolve, reject) => {
         pending.push({ event, resolve, reject })
-        if (!scheduled) {
-          scheduled = true
-          setImmediate(() => void flush())
-        }
+        schedule()
       })
     },
     /** Records `event` inside a transaction the caller already holds (with the effect it records). */
