@@ -48,6 +48,24 @@ describe('session sealer', () => {
     )
   })
 
+  it('opens a token once: later uses get the same frozen session, still bound to its key id', () => {
+    const a = sealer.mint(base)
+    const b = sealer.mint(base)
+    const first = sealer.open(a.sessionToken, a.session.accessKeyId)
+    expect(sealer.open(a.sessionToken, a.session.accessKeyId)).toBe(first)
+    expect(Object.isFrozen(first)).toBe(true)
+    expect(Object.isFrozen(first.tags)).toBe(true)
+    // The cached session is no shortcut around the access key id.
+    expect(code(() => sealer.open(a.sessionToken, b.session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+    const raw = Buffer.from(a.sessionToken, 'base64')
+    raw[raw.length - 1] = (raw[raw.length - 1] as number) ^ 0x01
+    expect(code(() => sealer.open(raw.toString('base64'), a.session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+  })
+
   it('refuses every single-byte change of the token', () => {
     const { session, sessionToken } = sealer.mint(base)
     const raw = Buffer.from(sessionToken, 'base64')

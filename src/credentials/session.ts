@@ -36,6 +36,23 @@ export interface SealingKey {
   key: Buffer
 }
 
+/** Opened sessions kept (the oldest goes first). */
+const OPENED_MAX = 10_000
+
+function sameKeyId(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'latin1')
+  const y = Buffer.from(b, 'latin1')
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const v of Object.values(value)) deepFreeze(v)
+  }
+  return value
+}
+
 const VERSION = 1
 const NONCE = 12
 const TAG = 16
@@ -61,6 +78,10 @@ export function createSessionSealer(
     byId.set(k.id, k.key)
   }
   const currentId = Buffer.from(keys.current.id, 'hex')
+  // Sessions already opened, keyed by the whole token (a pod signs many calls with one session):
+  // a hit skips the decryption and the JSON parse. Only a token that opened and authenticated
+  // under its access key id is here; expiry is checked by the caller on every use.
+  const opened = new Map<string, Session>()
 
   const newAccessKeyId = (): string => {
     const bytes = pool.take(16)
@@ -99,6 +120,11 @@ export function createSessionSealer(
           'credentials.unknown_key',
           'The security token included in the request is invalid.',
         )
+      const hit = opened.get(sessionToken)
+      if (hit !== undefined) {
+        if (!sameKeyId(hit.accessKeyId, accessKeyId)) throw invalid()
+        return hit
+      }
       const raw = Buffer.from(sessionToken, 'base64')
       if (raw.length < 1 + 4 + NONCE + TAG + 2 || raw[0] !== VERSION) throw invalid()
       const key = byId.get(raw.subarray(1, 5).toString('hex'))
@@ -116,9 +142,10 @@ export function createSessionSealer(
       } catch {
         throw invalid()
       }
-      const a = Buffer.from(session.accessKeyId, 'latin1')
-      const b = Buffer.from(accessKeyId, 'latin1')
-      if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalid()
+      if (!sameKeyId(session.accessKeyId, accessKeyId)) throw invalid()
+      deepFreeze(session)
+      if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value as string)
+      opened.set(sessionToken, session)
       return session
     },
   }
