@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Caller, OperationContext } from '../call-context.js'
 import type { Session } from '../credentials/session.js'
+import { createCachedStore } from '../store/cached-store.js'
 import type { Store } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 import { AccessDeniedError, createAuthorizer } from './authorizer.js'
@@ -130,6 +131,41 @@ describe('authorizer: principal tags and the role read', () => {
     ).rejects.toThrow(
       `User: arn:aws:sts::${ACCOUNT}:assumed-role/r/s is not authorized to perform: eks:DescribeCluster on resource: ${CLUSTER} because no identity-based policy allows the eks:DescribeCluster action`,
     )
+    await store.close()
+  })
+})
+
+describe('authorizer: what it keeps per session follows every change', () => {
+  it('sees role tag, inline policy and attachment changes made after a first decision', async () => {
+    const store = createCachedStore(await storeWithRole([{ key: 'team', value: 'blue' }]))
+    const authorizer = createAuthorizer({ store, policies: createPolicyCache() })
+    const c = caller()
+    const allowed = () =>
+      authorizer.authorize(c, 'eks:DescribeCluster', CLUSTER, ctx).then(
+        () => true,
+        (e) => (e instanceof AccessDeniedError ? false : Promise.reject(e)),
+      )
+    expect(await allowed()).toBe(true)
+    expect(await allowed()).toBe(true) // kept: same session, same role record
+    // The role's tag changes: the principal tag the policy needs is gone.
+    const role = await store.roles.get('r')
+    if (!role) throw new Error('role missing')
+    await store.roles.update({ ...role, tags: [{ key: 'team', value: 'red' }] })
+    expect(await allowed()).toBe(false)
+    await store.roles.update({ ...role, tags: [{ key: 'team', value: 'blue' }] })
+    expect(await allowed()).toBe(true)
+    // The inline policy is replaced by one that allows nothing of the kind.
+    await store.rolePolicies.put({
+      roleName: 'r',
+      policyName: 'team',
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
+    })
+    expect(await allowed()).toBe(false)
+    await store.rolePolicies.put({ roleName: 'r', policyName: 'team', document: TEAM_POLICY })
+    expect(await allowed()).toBe(true)
     await store.close()
   })
 })

@@ -8,6 +8,7 @@ import {
   type Decision,
   evaluatePolicies,
   type PolicySet,
+  type RequestContext,
 } from '../policy/index.js'
 import type { RoleRecord, Store } from '../store/ports.js'
 import type { PolicyCache } from './policy-cache.js'
@@ -133,6 +134,24 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     return (await deps.store.managedPolicies.getVersion(arn, p.defaultVersionId))?.document
   }
 
+  // A session's policy set, kept with the session object while its role record is the same
+  // object. Never stale: the store cache hands out a new role record after any write to IAM data
+  // (a role, its inline or attached policies, a managed policy version) by this process or
+  // another, and a store without a cache hands out a new one on every read.
+  const sets = new WeakMap<object, { role: RoleRecord; set: Omit<PolicySet, 'resource'> }>()
+  const sessionPolicies = async (
+    caller: Caller,
+    role: RoleRecord | undefined,
+  ): Promise<Omit<PolicySet, 'resource'>> => {
+    const s = caller.session
+    if (s === undefined || role === undefined) return policiesOf(caller, role)
+    const hit = sets.get(s)
+    if (hit !== undefined && hit.role === role) return hit.set
+    const set = await policiesOf(caller, role)
+    sets.set(s, { role, set })
+    return set
+  }
+
   /** The request context of a signed call (reference_policies_condition-keys, global keys). */
   const contextFor = async (
     caller: Caller,
@@ -140,20 +159,17 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     extra: Record<string, string | string[]> = {},
   ) => contextOf(caller, ctx, extra, await sessionRole(caller))
 
-  const contextOf = (
-    caller: Caller,
-    ctx: OperationContext,
-    extra: Record<string, string | string[]>,
-    role: RoleRecord | undefined,
-  ) => {
+  // The keys a session carries are the same on every call it makes (they change only with the
+  // role's tags): built once per session object and role record, shared as the base of each
+  // call's context. Opened sessions and cached role records are the same objects call after call.
+  const sessionKeys = new WeakMap<object, { role: RoleRecord | undefined; ctx: RequestContext }>()
+
+  const principalKeys = (caller: Caller, role: RoleRecord | undefined): RequestContext => {
     const s = caller.session
-    const values: Record<string, string | string[] | undefined> = {
-      'aws:CurrentTime': isoSeconds(ctx.now),
-      'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
-      'aws:SourceIp': ctx.sourceIp,
-      'aws:SecureTransport': String(ctx.secure),
-      'aws:RequestedRegion': ctx.region,
-      'aws:UserAgent': ctx.userAgent,
+    const owner: object = s ?? caller
+    const hit = sessionKeys.get(owner)
+    if (hit !== undefined && hit.role === role) return hit.ctx
+    const values: Record<string, string | undefined> = {
       'aws:PrincipalAccount': caller.accountId,
       'aws:userid': caller.userId,
       'aws:ViaAWSService': 'false',
@@ -174,8 +190,30 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       }
       for (const [k, v] of Object.entries(tags)) values[`aws:PrincipalTag/${k}`] = v
     }
-    return createRequestContext({ ...values, ...extra })
+    const ctx = createRequestContext(values)
+    sessionKeys.set(owner, { role, ctx })
+    return ctx
   }
+
+  /** The request context of a signed call (reference_policies_condition-keys, global keys). */
+  const contextOf = (
+    caller: Caller,
+    ctx: OperationContext,
+    extra: Record<string, string | string[]>,
+    role: RoleRecord | undefined,
+  ) =>
+    createRequestContext(
+      {
+        'aws:CurrentTime': isoSeconds(ctx.now),
+        'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
+        'aws:SourceIp': ctx.sourceIp,
+        'aws:SecureTransport': String(ctx.secure),
+        'aws:RequestedRegion': ctx.region,
+        'aws:UserAgent': ctx.userAgent,
+        ...extra,
+      },
+      principalKeys(caller, role),
+    )
 
   return {
     policiesFor,
@@ -190,7 +228,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     ): Promise<Decision> {
       // One read of the role serves both the policies and the principal tags.
       const role = await sessionRole(caller)
-      const set = await policiesOf(caller, role)
+      const set = await sessionPolicies(caller, role)
       const request = {
         principal: { arn: caller.arn, account: caller.accountId, userId: caller.userId },
         action,
