@@ -1,0 +1,340 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks'
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from '@aws-sdk/client-iam'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  CREDENTIALS_FILE,
+  DATABASE_FILE,
+  ENDPOINT_FILE,
+  type EndpointInfo,
+  readJsonFile,
+} from '../../src/bootstrap/data-dir.js'
+import { createIssuerService } from '../../src/issuer/issuer-service.js'
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+
+/**
+ * Issue 4: an AssumeRoleWithWebIdentity answer means its audit record is committed, so it
+ * survives `kill -9` of the server. A real `lanyard up` process answers a burst of exchanges, is
+ * killed with SIGKILL (no drain, no close), and SQLite — recovering the WAL — must hold one record
+ * for every request id the server answered.
+ */
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+const ISSUER_BASE = 'https://oidc.lanyard.test'
+const NAMESPACE = 'ns'
+const SERVICE_ACCOUNT = 'app'
+
+interface Up {
+  child: ChildProcess
+  url: string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** `lanyard up` from source in its own process, as users start it; resolves at the ready line. */
+async function lanyardUp(dataDir: string): Promise<Up> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'up',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      // IAM takes only https issuers; the exchange verifies in process and never fetches it.
+      '--issuer-base-url',
+      ISSUER_BASE,
+    ],
+    {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  let out = ''
+  let err = ''
+  // Both pipes are drained for the whole life of the child, so it never blocks on a full pipe.
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    err = (err + d).slice(-2000)
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error('lanyard up: no ready line in 60 s'))
+    }, 60_000)
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out = (out + d).slice(-2000)
+      const m = /lanyard ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1] as string)
+      }
+    })
+    child.once('error', reject)
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer)
+      reject(new Error(`lanyard up exited (${code ?? signal}) before ready: ${err}`))
+    })
+  })
+  return { child, url, exited }
+}
+
+/** The tutorial's IRSA set-up through the real SDK clients; returns the role's ARN. */
+async function setUpIrsa(endpoint: EndpointInfo, dataDir: string): Promise<string> {
+  const credentials = JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8')) as {
+    accessKeyId: string
+    secretAccessKey: string
+  }
+  const sdk = {
+    endpoint: endpoint.url,
+    region: endpoint.region,
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+    },
+  }
+  const eks = new EKSClient(sdk)
+  const iam = new IAMClient(sdk)
+  try {
+    const { cluster } = await eks.send(new CreateClusterCommand({ name: 'durable' } as never))
+    const issuer = cluster?.identity?.oidc?.issuer as string
+    const provider = await iam.send(
+      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
+    )
+    const host = issuer.slice('https://'.length)
+    const role = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'durable-app',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: provider.OpenIDConnectProviderArn },
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: {
+                StringEquals: {
+                  [`${host}:sub`]: `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`,
+                  [`${host}:aud`]: 'sts.amazonaws.com',
+                },
+              },
+            },
+          ],
+        }),
+      }),
+    )
+    return role.Role?.Arn as string
+  } finally {
+    eks.destroy()
+    iam.destroy()
+  }
+}
+
+/**
+ * `count` distinct tokens of the cluster, minted in this process over a second connection to the
+ * server's database (`lanyard token create` would start one process per token).
+ */
+async function mintTokens(
+  endpoint: EndpointInfo,
+  dataDir: string,
+  count: number,
+): Promise<string[]> {
+  const store = openSqliteStore(join(dataDir, DATABASE_FILE))
+  try {
+    const issuers = createIssuerService({
+      store,
+      issuerBaseUrl: () => endpoint.issuerBaseUrl,
+      now: () => Date.now(),
+    })
+    const tokens: string[] = []
+    for (let i = 0; i < count; i += 20) {
+      const minted = await Promise.all(
+        Array.from({ length: Math.min(20, count - i) }, (_, k) =>
+          issuers.mintToken({
+            clusterName: 'durable',
+            namespace: NAMESPACE,
+            serviceAccount: SERVICE_ACCOUNT,
+            podName: `pod-${i + k}`,
+            podUid: randomUUID(),
+          }),
+        ),
+      )
+      for (const m of minted) tokens.push(m.token)
+    }
+    return tokens
+  } finally {
+    await store.close()
+  }
+}
+
+interface Answer {
+  status: number
+  requestId: string
+  /** The AWS error code of a refusal (never the body: a 200's body holds credentials). */
+  errorCode?: string
+}
+
+/** One AssumeRoleWithWebIdentity as a plain form POST; resolves once the whole answer is read. */
+async function exchange(url: string, roleArn: string, token: string, i: number): Promise<Answer> {
+  const res = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: roleArn,
+      RoleSessionName: `durable-${i}`,
+      WebIdentityToken: token,
+    }).toString(),
+  })
+  const body = await res.text()
+  const answer: Answer = {
+    status: res.status,
+    requestId: res.headers.get('x-amzn-RequestId') ?? '',
+  }
+  if (res.status !== 200) answer.errorCode = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? '?'
+  else if (!body.includes('<AssumeRoleWithWebIdentityResult>')) answer.errorCode = 'no result'
+  return answer
+}
+
+/** The exchanges' audit rows (request id, error code) after the server died. */
+function auditRows(dataDir: string): {
+  rows: { requestId: string; errorCode: string | null }[]
+  integrity: unknown
+} {
+  // Read-only: the first connection after the crash rebuilds the WAL index and reads the WAL.
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
+  try {
+    const rows = db
+      .prepare(
+        `SELECT request_id AS requestId, error_code AS errorCode FROM audit_events
+         WHERE event_name = 'AssumeRoleWithWebIdentity'`,
+      )
+      .all() as { requestId: string; errorCode: string | null }[]
+    return { rows, integrity: db.pragma('integrity_check', { simple: true }) }
+  } finally {
+    db.close()
+  }
+}
+
+/** Answered request ids with no audit row, or with more than one. */
+function unaccounted(answered: readonly string[], rows: readonly { requestId: string }[]) {
+  const count = new Map<string, number>()
+  for (const r of rows) count.set(r.requestId, (count.get(r.requestId) ?? 0) + 1)
+  return answered
+    .filter((id) => count.get(id) !== 1)
+    .map((id) => ({ requestId: id, rows: count.get(id) ?? 0 }))
+}
+
+describe('audit durability across kill -9 of lanyard up', () => {
+  const cleanups: (() => void)[] = []
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c()
+  })
+
+  /** A running `lanyard up` with IRSA set up and `count` tokens; killed and removed after the test. */
+  const prepare = async (count: number) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-durable-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const up = await lanyardUp(dataDir)
+    cleanups.unshift(() => {
+      if (up.child.exitCode === null && up.child.signalCode === null) up.child.kill('SIGKILL')
+    })
+    const endpoint = readJsonFile<EndpointInfo>(join(dataDir, ENDPOINT_FILE))
+    expect(endpoint?.url).toBe(up.url)
+    const roleArn = await setUpIrsa(endpoint as EndpointInfo, dataDir)
+    const tokens = await mintTokens(endpoint as EndpointInfo, dataDir, count)
+    expect(new Set(tokens).size).toBe(count)
+    return { dataDir, up, roleArn, tokens }
+  }
+
+  it('every answered exchange is in the audit log after SIGKILL right after the last answer', async () => {
+    const N = 300
+    const IN_FLIGHT = 25
+    const { dataDir, up, roleArn, tokens } = await prepare(N)
+
+    const answers: Answer[] = []
+    let next = 0
+    const lane = async () => {
+      while (next < N) {
+        const i = next++
+        answers.push(await exchange(up.url, roleArn, tokens[i] as string, i))
+        // No graceful shutdown: the process dies the moment the last answer has been read.
+        if (answers.length === N) up.child.kill('SIGKILL')
+      }
+    }
+    const started = Date.now()
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
+    const { signal } = await up.exited
+    expect(signal).toBe('SIGKILL')
+
+    const refused = answers.filter((a) => a.status !== 200 || a.errorCode !== undefined)
+    expect(refused.map((a) => `${a.status} ${a.errorCode}`)).toEqual([])
+    const ids = answers.map((a) => a.requestId)
+    expect(ids.every((id) => id.length > 0)).toBe(true)
+    expect(new Set(ids).size).toBe(N)
+
+    const { rows, integrity } = auditRows(dataDir)
+    expect(unaccounted(ids, rows)).toEqual([])
+    expect(rows).toHaveLength(N)
+    expect(rows.filter((r) => r.errorCode !== null)).toEqual([])
+    expect(integrity).toBe('ok')
+    console.log(`${N} exchanges answered in ${Date.now() - started} ms, all audited`)
+  }, 120_000)
+
+  it('SIGKILL with exchanges in flight: every answered one is audited, the database is sound', async () => {
+    const N = 200
+    const KILL_AFTER = 100
+    const { dataDir, up, roleArn, tokens } = await prepare(N)
+
+    const answered: string[] = []
+    const early: Answer[] = []
+    // All of them at once: when the 100th answer arrives, up to 100 are still in the server. A
+    // busy server is where an answer sent before its commit shows: the commit lags the most.
+    const settled = await Promise.allSettled(
+      tokens.map(async (token, i) => {
+        const a = await exchange(up.url, roleArn, token, i)
+        if (a.status === 200 && a.errorCode === undefined) answered.push(a.requestId)
+        if (early.length < KILL_AFTER) {
+          early.push(a)
+          if (early.length === KILL_AFTER) up.child.kill('SIGKILL')
+        }
+        return a
+      }),
+    )
+    const { signal } = await up.exited
+    expect(signal).toBe('SIGKILL')
+
+    expect(early.filter((a) => a.status !== 200 || a.errorCode !== undefined)).toEqual([])
+    // At the kill 100 exchanges had no answer yet; the server may still have sent some of them
+    // (those count as answered), so how many fail is left open.
+    const cutOff = settled.filter((s) => s.status === 'rejected').length
+    expect(answered.length + cutOff).toBe(N)
+    expect(answered.length).toBeGreaterThanOrEqual(KILL_AFTER)
+
+    const { rows, integrity } = auditRows(dataDir)
+    expect(integrity).toBe('ok')
+    expect(unaccounted(answered, rows)).toEqual([])
+    expect(rows.length).toBeGreaterThanOrEqual(answered.length)
+    expect(rows.length).toBeLessThanOrEqual(N)
+    expect(new Set(rows.map((r) => r.requestId)).size).toBe(rows.length)
+    console.log(
+      `killed after ${KILL_AFTER} answers: ${answered.length} of ${N} answered, ${cutOff} cut off, ${rows.length} audit rows`,
+    )
+  }, 120_000)
+})
