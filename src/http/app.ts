@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
         authenticate: deps.authenticate,
       })
     if (path === '/' && (method === 'POST' || method === 'GET'))
-      return query(req, method, rawQuery, body, sigRequest, ctx)
+      return query(req, method, rawQuery, body, sigRequest, ctx, requestId)
     return plainError(404, 'not found')
   }
 
@@ -136,6 +136,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     body: Uint8Array,
     sigRequest: SigV4Request,
     ctx: (caller: Caller | undefined) => OperationContext,
+    requestId: string,
   ): Promise<Reply> {
     let protocol: WireProtocol = 'sts'
     try {
@@ -207,7 +208,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       return {
         status: 200,
         headers: { 'content-type': XML },
-        body: queryResponseXml(action, service.namespace, result, ctx(undefined).requestId),
+        body: queryResponseXml(action, service.namespace, result, requestId),
       }
     } catch (err) {
       logFailure(deps.logger, err)
@@ -216,7 +217,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       return {
         status: e.status,
         headers: { 'content-type': XML },
-        body: queryErrorXml(namespace, e, ctx(undefined).requestId),
+        body: queryErrorXml(namespace, e, requestId),
       }
     }
   }
