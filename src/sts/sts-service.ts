@@ -53,6 +53,22 @@ const PACKED_BUDGET = 2048
 
 export type StsService = ReturnType<typeof createStsService>
 
+/** The join keys of an exchange's audit record (only those the token has). */
+function joinKeys(
+  jti: string | undefined,
+  cluster: string | undefined,
+  kube: ReturnType<typeof readKubernetesClaims>,
+): Record<string, string> {
+  const keys: Record<string, string> = {}
+  if (jti !== undefined) keys.jti = jti
+  if (cluster !== undefined) keys.cluster = cluster
+  if (kube?.namespace !== undefined) keys.namespace = kube.namespace
+  if (kube?.serviceAccount !== undefined) keys.serviceAccount = kube.serviceAccount
+  if (kube?.podName !== undefined) keys.podName = kube.podName
+  if (kube?.podUid !== undefined) keys.podUid = kube.podUid
+  return keys
+}
+
 export interface ExchangeResult<T> {
   output: T
   audit: ExchangeAudit
@@ -160,14 +176,19 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     },
   })
 
-  const globalContext = (ctx: OperationContext): Record<string, string> => ({
-    'aws:CurrentTime': isoSeconds(ctx.now),
-    'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
-    'aws:SourceIp': ctx.sourceIp,
-    'aws:SecureTransport': String(ctx.secure),
-    'aws:RequestedRegion': ctx.region,
-    ...(ctx.userAgent !== undefined ? { 'aws:UserAgent': ctx.userAgent } : {}),
-  })
+  // The request's own condition keys. Hot path: built by assignment, not by spreading
+  // conditional object literals (each spread is an object allocated and copied).
+  const globalContext = (ctx: OperationContext): Record<string, string | string[]> => {
+    const values: Record<string, string | string[]> = {
+      'aws:CurrentTime': isoSeconds(ctx.now),
+      'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
+      'aws:SourceIp': ctx.sourceIp,
+      'aws:SecureTransport': String(ctx.secure),
+      'aws:RequestedRegion': ctx.region,
+    }
+    if (ctx.userAgent !== undefined) values['aws:UserAgent'] = ctx.userAgent
+    return values
+  }
 
   return {
     async assumeRoleWithWebIdentity(
@@ -200,14 +221,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
           audience: identity.audience,
           issuer: identity.issuer,
         },
-        attribution: {
-          ...(identity.jti !== undefined ? { jti: identity.jti } : {}),
-          ...(cluster !== undefined ? { cluster } : {}),
-          ...(kube?.namespace !== undefined ? { namespace: kube.namespace } : {}),
-          ...(kube?.serviceAccount !== undefined ? { serviceAccount: kube.serviceAccount } : {}),
-          ...(kube?.podName !== undefined ? { podName: kube.podName } : {}),
-          ...(kube?.podUid !== undefined ? { podUid: kube.podUid } : {}),
-        },
+        attribution: joinKeys(identity.jti, cluster, kube),
       }
       const claimTags = readSessionTagsClaim(identity.claims[TAGS_CLAIM])
       const sourceIdentity = identity.claims[SOURCE_IDENTITY_CLAIM]
@@ -235,28 +249,22 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const claim = (name: string) => identity.claims[name]
       const amr = claim('amr')
       const azp = claim('azp')
-      const context = createRequestContext({
-        ...globalContext(ctx),
-        [`${url}:sub`]: identity.subject,
-        [`${url}:aud`]: identity.audience,
-        ...(typeof azp === 'string' ? { [`${url}:azp`]: azp } : {}),
-        ...(Array.isArray(amr)
-          ? { [`${url}:amr`]: amr.filter((v): v is string => typeof v === 'string') }
-          : {}),
-        ...(typeof amr === 'string' ? { [`${url}:amr`]: [amr] } : {}),
-        'sts:RoleSessionName': input.roleSessionName,
-        'aws:FederatedProvider': identity.provider.arn,
-        ...(typeof sourceIdentity === 'string' ? { 'sts:SourceIdentity': sourceIdentity } : {}),
-        ...(claimTags
-          ? {
-              ...Object.fromEntries(
-                Object.entries(claimTags.tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]),
-              ),
-              'aws:TagKeys': Object.keys(claimTags.tags),
-              'sts:TransitiveTagKeys': claimTags.transitiveTagKeys,
-            }
-          : {}),
-      })
+      const values = globalContext(ctx)
+      values[`${url}:sub`] = identity.subject
+      values[`${url}:aud`] = identity.audience
+      if (typeof azp === 'string') values[`${url}:azp`] = azp
+      if (Array.isArray(amr))
+        values[`${url}:amr`] = amr.filter((v): v is string => typeof v === 'string')
+      else if (typeof amr === 'string') values[`${url}:amr`] = [amr]
+      values['sts:RoleSessionName'] = input.roleSessionName
+      values['aws:FederatedProvider'] = identity.provider.arn
+      if (typeof sourceIdentity === 'string') values['sts:SourceIdentity'] = sourceIdentity
+      if (claimTags) {
+        for (const [k, v] of Object.entries(claimTags.tags)) values[`aws:RequestTag/${k}`] = v
+        values['aws:TagKeys'] = Object.keys(claimTags.tags)
+        values['sts:TransitiveTagKeys'] = claimTags.transitiveTagKeys
+      }
+      const context = createRequestContext(values)
       const request = {
         principal: { federated: identity.provider.arn },
         action,
@@ -288,7 +296,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const packed = packedPercent(session.packed + tagChars)
       checkPacked(packed)
       const nowSeconds = Math.floor(ctx.now / 1000)
-      const minted = deps.sealer.mint({
+      const sealed: Parameters<SessionSealer['mint']>[0] = {
         roleArn: r.arn,
         roleId: r.roleId,
         roleName: r.roleName,
@@ -301,19 +309,16 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
           subject: identity.subject,
           audience: identity.audience,
         },
-        ...(Object.keys(tags).length > 0 ? { tags } : {}),
-        ...(claimTags && claimTags.transitiveTagKeys.length > 0
-          ? { transitiveTagKeys: claimTags.transitiveTagKeys }
-          : {}),
-        ...(input.policy !== undefined ? { policy: input.policy } : {}),
-        ...(input.policyArns && input.policyArns.length > 0
-          ? { policyArns: input.policyArns }
-          : {}),
-        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
-        ...(audit.attribution && Object.keys(audit.attribution).length > 0
-          ? { attribution: audit.attribution as Record<string, string> }
-          : {}),
-      })
+      }
+      if (Object.keys(tags).length > 0) sealed.tags = tags
+      if (claimTags && claimTags.transitiveTagKeys.length > 0)
+        sealed.transitiveTagKeys = claimTags.transitiveTagKeys
+      if (input.policy !== undefined) sealed.policy = input.policy
+      if (input.policyArns && input.policyArns.length > 0) sealed.policyArns = input.policyArns
+      if (typeof sourceIdentity === 'string') sealed.sourceIdentity = sourceIdentity
+      if (audit.attribution && Object.keys(audit.attribution).length > 0)
+        sealed.attribution = audit.attribution as Record<string, string>
+      const minted = deps.sealer.mint(sealed)
       audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
       const output: AssumeRoleWithWebIdentityOutput = {
         ...issued(minted, r, input.roleSessionName),
