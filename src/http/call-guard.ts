@@ -5,7 +5,7 @@ import { AccessDeniedError, type Authorizer } from '../authz/authorizer.js'
 import type { Caller, OperationContext } from '../call-context.js'
 import { type Decision, explainDecision } from '../policy/index.js'
 import { toAwsError, type WireProtocol } from './aws-errors.js'
-import { buildEvent, callerIdentity } from './sts/cloudtrail.js'
+import { buildEvent, callerIdentity, type EventInput } from './sts/cloudtrail.js'
 
 const EVENT_SOURCES: Record<string, string> = {
   iam: 'iam.amazonaws.com',
@@ -46,7 +46,7 @@ export function createCallGuard(deps: {
     const caller = call.ctx.caller as Caller
     const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, call.service)
     const s = caller.session
-    return buildEvent({
+    const input: EventInput = {
       ctx: call.ctx,
       accountId: deps.accountId,
       eventSource: EVENT_SOURCES[call.service] ?? `${call.service}.amazonaws.com`,
@@ -55,15 +55,13 @@ export function createCallGuard(deps: {
       readOnly: isReadOnly(call.action),
       requestParameters: call.requestParameters,
       responseElements: outcome.response ?? null,
-      ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
-      ...(call.resource !== '*'
-        ? { resources: [{ type: resourceType(call.resource), ARN: call.resource }] }
-        : {}),
-      lanyard: {
-        ...(outcome.decision ? { decision: outcome.decision } : {}),
-        attribution: { ...(s?.attribution ?? {}), sessionAccessKeyId: caller.accessKeyId },
-      },
-    })
+    }
+    if (wire) input.error = { code: wire.code, message: wire.message }
+    if (call.resource !== '*')
+      input.resources = [{ type: resourceType(call.resource), ARN: call.resource }]
+    const attribution = { ...s?.attribution, sessionAccessKeyId: caller.accessKeyId }
+    input.lanyard = outcome.decision ? { decision: outcome.decision, attribution } : { attribution }
+    return buildEvent(input)
   }
 
   return {

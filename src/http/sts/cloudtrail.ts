@@ -2,8 +2,35 @@ import { randomUUID } from 'node:crypto'
 import type { CloudTrailEvent, UserIdentity } from '../../audit/event.js'
 import { redactParameters } from '../../audit/event.js'
 import type { Caller, OperationContext } from '../../call-context.js'
+import type { Session } from '../../credentials/session.js'
 import { isoSeconds } from '../../iso-time.js'
 import type { ExchangeAudit } from '../../sts/types.js'
+
+type SessionContext = NonNullable<UserIdentity['sessionContext']>
+
+/** The same for every call of a session (opened sessions are the same object call after call). */
+const sessionContexts = new WeakMap<Session, SessionContext>()
+
+function sessionContextOf(s: Session, accountId: string): SessionContext {
+  let context = sessionContexts.get(s)
+  if (context === undefined) {
+    context = {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: s.roleId,
+        arn: s.roleArn,
+        accountId,
+        userName: s.roleName,
+      },
+      attributes: { creationDate: isoSeconds(s.issuedAt * 1000), mfaAuthenticated: 'false' },
+    }
+    if (s.webIdentity)
+      context.webIdFederationData = { federatedProvider: s.webIdentity.provider, attributes: {} }
+    if (s.sourceIdentity !== undefined) context.sourceIdentity = s.sourceIdentity
+    sessionContexts.set(s, context)
+  }
+  return context
+}
 
 /** CloudTrail's `userIdentity` for a signed caller (cloudtrail-event-reference-user-identity). */
 export function callerIdentity(caller: Caller): UserIdentity {
@@ -24,22 +51,7 @@ export function callerIdentity(caller: Caller): UserIdentity {
     accountId: caller.accountId,
     accessKeyId: caller.accessKeyId,
   }
-  if (s) {
-    identity.sessionContext = {
-      sessionIssuer: {
-        type: 'Role',
-        principalId: s.roleId,
-        arn: s.roleArn,
-        accountId: caller.accountId,
-        userName: s.roleName,
-      },
-      attributes: { creationDate: isoSeconds(s.issuedAt * 1000), mfaAuthenticated: 'false' },
-      ...(s.webIdentity
-        ? { webIdFederationData: { federatedProvider: s.webIdentity.provider, attributes: {} } }
-        : {}),
-      ...(s.sourceIdentity !== undefined ? { sourceIdentity: s.sourceIdentity } : {}),
-    }
-  }
+  if (s) identity.sessionContext = sessionContextOf(s, caller.accountId)
   return identity
 }
 
@@ -70,9 +82,13 @@ export interface EventInput {
   additionalEventData?: Record<string, unknown>
 }
 
-/** One CloudTrail record (eventVersion 1.08); request parameters lose their secrets here. */
+/**
+ * One CloudTrail record (eventVersion 1.08); request parameters lose their secrets here. Every
+ * call builds one: fields are assigned in CloudTrail's order rather than spread from
+ * conditional literals (each spread allocates and copies an object).
+ */
 export function buildEvent(e: EventInput): CloudTrailEvent {
-  return {
+  const event = {
     eventVersion: '1.08',
     userIdentity: e.userIdentity,
     eventTime: isoSeconds(e.ctx.now),
@@ -80,21 +96,24 @@ export function buildEvent(e: EventInput): CloudTrailEvent {
     eventName: e.eventName,
     awsRegion: e.ctx.region,
     sourceIPAddress: e.ctx.sourceIp,
-    ...(e.ctx.userAgent !== undefined ? { userAgent: e.ctx.userAgent } : {}),
-    ...(e.error ? { errorCode: e.error.code, errorMessage: e.error.message } : {}),
-    requestParameters: e.requestParameters === null ? null : redactParameters(e.requestParameters),
-    responseElements: e.responseElements ?? null,
-    ...(e.additionalEventData ? { additionalEventData: e.additionalEventData } : {}),
-    requestID: e.ctx.requestId,
-    eventID: randomUUID(),
-    readOnly: e.readOnly,
-    ...(e.resources
-      ? { resources: e.resources.map((r) => ({ accountId: e.accountId, ...r })) }
-      : {}),
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: e.accountId,
-    eventCategory: 'Management',
-    ...(e.lanyard ? { lanyard: e.lanyard } : {}),
+  } as CloudTrailEvent
+  if (e.ctx.userAgent !== undefined) event.userAgent = e.ctx.userAgent
+  if (e.error) {
+    event.errorCode = e.error.code
+    event.errorMessage = e.error.message
   }
+  event.requestParameters =
+    e.requestParameters === null ? null : redactParameters(e.requestParameters)
+  event.responseElements = e.responseElements ?? null
+  if (e.additionalEventData) event.additionalEventData = e.additionalEventData
+  event.requestID = e.ctx.requestId
+  event.eventID = randomUUID()
+  event.readOnly = e.readOnly
+  if (e.resources) event.resources = e.resources.map((r) => ({ accountId: e.accountId, ...r }))
+  event.eventType = 'AwsApiCall'
+  event.managementEvent = true
+  event.recipientAccountId = e.accountId
+  event.eventCategory = 'Management'
+  if (e.lanyard) event.lanyard = e.lanyard
+  return event
 }

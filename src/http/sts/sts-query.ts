@@ -8,7 +8,7 @@ import { toAwsError } from '../aws-errors.js'
 import type { QueryOperation, QueryService } from '../operation.js'
 import type { QueryInput, StringRule } from '../query-input.js'
 import type { XmlObject } from '../xml.js'
-import { buildEvent, callerIdentity, webIdentityUser } from './cloudtrail.js'
+import { buildEvent, callerIdentity, type EventInput, webIdentityUser } from './cloudtrail.js'
 
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/'
 
@@ -68,6 +68,11 @@ function sessionTags(input: QueryInput) {
     ?.map((t) => ({ key: t.Key as string, value: t.Value as string }))
 }
 
+/** CloudTrail's additionalEventData of an AssumeRoleWithWebIdentity (shared, never mutated). */
+const VERIFIED_BY_TRUST_STORE = Object.freeze({
+  identityProviderConnectionVerificationMethod: 'IAMTrustStore',
+})
+
 export interface StsWireDeps {
   sts: StsService
   audit: AuditWriter
@@ -90,34 +95,26 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
     const audit =
       outcome.audit ?? (outcome.error instanceof ExplainedError ? outcome.error.audit : undefined)
     const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, 'sts')
-    await deps.audit.record(
-      buildEvent({
-        ctx,
-        accountId: deps.accountId,
-        eventSource: 'sts.amazonaws.com',
-        eventName,
-        userIdentity: ctx.caller ? callerIdentity(ctx.caller) : webIdentityUser(audit ?? {}),
-        readOnly: true,
-        requestParameters: params,
-        responseElements: outcome.response ?? null,
-        ...(wire ? { error: { code: wire.code, message: wire.message } } : {}),
-        ...(outcome.roleArn
-          ? { resources: [{ type: 'AWS::IAM::Role', ARN: outcome.roleArn }] }
-          : {}),
-        ...(eventName === 'AssumeRoleWithWebIdentity'
-          ? {
-              additionalEventData: {
-                identityProviderConnectionVerificationMethod: 'IAMTrustStore',
-              },
-            }
-          : {}),
-        lanyard: {
-          ...(audit?.decision ? { decision: audit.decision } : {}),
-          ...(audit?.reasons && audit.reasons.length > 0 ? { reasons: audit.reasons } : {}),
-          ...(audit?.attribution ? { attribution: audit.attribution } : {}),
-        },
-      }),
-    )
+    const input: EventInput = {
+      ctx,
+      accountId: deps.accountId,
+      eventSource: 'sts.amazonaws.com',
+      eventName,
+      userIdentity: ctx.caller ? callerIdentity(ctx.caller) : webIdentityUser(audit ?? {}),
+      readOnly: true,
+      requestParameters: params,
+      responseElements: outcome.response ?? null,
+    }
+    if (wire) input.error = { code: wire.code, message: wire.message }
+    if (outcome.roleArn) input.resources = [{ type: 'AWS::IAM::Role', ARN: outcome.roleArn }]
+    if (eventName === 'AssumeRoleWithWebIdentity')
+      input.additionalEventData = VERIFIED_BY_TRUST_STORE
+    const lanyard: NonNullable<EventInput['lanyard']> = {}
+    if (audit?.decision) lanyard.decision = audit.decision
+    if (audit?.reasons && audit.reasons.length > 0) lanyard.reasons = audit.reasons
+    if (audit?.attribution) lanyard.attribution = audit.attribution
+    input.lanyard = lanyard
+    await deps.audit.record(buildEvent(input))
   }
 
   const assumeRoleWithWebIdentity: QueryOperation = {
