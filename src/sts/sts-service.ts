@@ -320,14 +320,16 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         sealed.attribution = audit.attribution as Record<string, string>
       const minted = deps.sealer.mint(sealed)
       audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
+      const { credentials, assumedRoleUser } = issued(minted, r, input.roleSessionName)
       const output: AssumeRoleWithWebIdentityOutput = {
-        ...issued(minted, r, input.roleSessionName),
+        credentials,
+        assumedRoleUser,
         subjectFromWebIdentityToken: identity.subject,
         provider: identity.provider.arn,
         audience: identity.audience,
-        ...(passedPolicies || tagChars > 0 ? { packedPolicySize: packed } : {}),
-        ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
       }
+      if (passedPolicies || tagChars > 0) output.packedPolicySize = packed
+      if (typeof sourceIdentity === 'string') output.sourceIdentity = sourceIdentity
       return { output, audit }
     },
 

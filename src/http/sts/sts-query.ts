@@ -3,7 +3,12 @@ import type { OperationContext } from '../../call-context.js'
 import { isoSeconds } from '../../iso-time.js'
 import { ExplainedError } from '../../sts/denied-error.js'
 import type { StsService } from '../../sts/sts-service.js'
-import type { AssumedRoleUser, Credentials, ExchangeAudit } from '../../sts/types.js'
+import type {
+  AssumedRoleUser,
+  AssumeRoleWithWebIdentityInput,
+  Credentials,
+  ExchangeAudit,
+} from '../../sts/types.js'
 import { toAwsError } from '../aws-errors.js'
 import type { QueryOperation, QueryService } from '../operation.js'
 import type { QueryInput, StringRule } from '../query-input.js'
@@ -133,44 +138,39 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
       const arns = policyArns(input)
       const policy = input.string('Policy', POLICY)
       const durationSeconds = input.int('DurationSeconds', { min: 900, max: 43200 })
-      const params = {
-        roleArn,
-        roleSessionName,
-        durationSeconds,
-        ...(providerId ? { providerId } : {}),
-        ...(arns ? { policyArns: arns } : {}),
-        ...(policy !== undefined ? { policy } : {}),
-      }
+      // The exchange is the hot path: objects are built by assignment, not conditional spreads.
+      const params: Record<string, unknown> = { roleArn, roleSessionName, durationSeconds }
+      if (providerId) params.providerId = providerId
+      if (arns) params.policyArns = arns
+      if (policy !== undefined) params.policy = policy
       try {
         input.done()
-        const { output, audit } = await deps.sts.assumeRoleWithWebIdentity(
-          {
-            roleArn: roleArn as string,
-            roleSessionName: roleSessionName as string,
-            webIdentityToken: token as string,
-            ...(durationSeconds !== undefined ? { durationSeconds } : {}),
-            ...(policy !== undefined ? { policy } : {}),
-            ...(arns !== undefined ? { policyArns: arns } : {}),
-            ...(providerId !== undefined ? { providerId } : {}),
+        const request: AssumeRoleWithWebIdentityInput = {
+          roleArn: roleArn as string,
+          roleSessionName: roleSessionName as string,
+          webIdentityToken: token as string,
+        }
+        if (durationSeconds !== undefined) request.durationSeconds = durationSeconds
+        if (policy !== undefined) request.policy = policy
+        if (arns !== undefined) request.policyArns = arns
+        if (providerId !== undefined) request.providerId = providerId
+        const { output, audit } = await deps.sts.assumeRoleWithWebIdentity(request, ctx)
+        const response: Record<string, unknown> = {
+          credentials: credentialsRecord(output.credentials),
+          subjectFromWebIdentityToken: output.subjectFromWebIdentityToken,
+          assumedRoleUser: {
+            assumedRoleId: output.assumedRoleUser.assumedRoleId,
+            arn: output.assumedRoleUser.arn,
           },
-          ctx,
-        )
+          provider: output.provider,
+          audience: output.audience,
+        }
+        if (output.packedPolicySize !== undefined)
+          response.packedPolicySize = output.packedPolicySize
         await record(ctx, 'AssumeRoleWithWebIdentity', params, {
           audit,
           roleArn: roleArn as string,
-          response: {
-            credentials: credentialsRecord(output.credentials),
-            subjectFromWebIdentityToken: output.subjectFromWebIdentityToken,
-            assumedRoleUser: {
-              assumedRoleId: output.assumedRoleUser.assumedRoleId,
-              arn: output.assumedRoleUser.arn,
-            },
-            provider: output.provider,
-            audience: output.audience,
-            ...(output.packedPolicySize !== undefined
-              ? { packedPolicySize: output.packedPolicySize }
-              : {}),
-          },
+          response,
         })
         return {
           Credentials: credentialsXml(output.credentials),
