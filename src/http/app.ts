@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import type { Authenticate } from '../authn/authenticate.js'
 import { LanyardError } from '../errors.js'
 import { parseSigV4Auth, type SigV4Request } from '../sigv4/index.js'
+import { timeOrderedUuid } from '../time-ordered-id.js'
 import { toAwsError, type WireProtocol } from './aws-errors.js'
 import type { CallGuard } from './call-guard.js'
 import type { Caller, OperationContext, QueryService } from './operation.js'
@@ -224,7 +224,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
 
   const debug = deps.logger.isLevelEnabled('debug')
   return (req, res) => {
-    const requestId = randomUUID()
+    const requestId = timeOrderedUuid()
     const started = deps.now()
     route(req, requestId, started)
       .catch((err: unknown): Reply => {

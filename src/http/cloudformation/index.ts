@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import type { Authorizer } from '../../authz/authorizer.js'
@@ -20,6 +19,7 @@ import { createLambdaHost } from '../../stack/lambda/lambda-host.js'
 import { createLambdaRunner } from '../../stack/lambda/runner.js'
 import type { Store } from '../../store/ports.js'
 import { assumedRoleArn } from '../../sts/role-arn.js'
+import { timeOrderedUuid } from '../../time-ordered-id.js'
 import type { CallGuard } from '../call-guard.js'
 import type { QueryOperation, QueryService } from '../operation.js'
 import { stackOperations } from './operations.js'
@@ -104,7 +104,7 @@ export function createCloudFormation(deps: CloudFormationDeps) {
         throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
       try {
         await deps.authorizer.authorize(caller, 'iam:PassRole', roleArn, {
-          requestId: randomUUID(),
+          requestId: timeOrderedUuid(),
           caller,
           sourceIp: actor.sourceIp,
           userAgent: actor.userAgent,

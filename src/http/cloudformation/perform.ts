@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto'
 import type { Authorizer } from '../../authz/authorizer.js'
 import type { OperationContext } from '../../call-context.js'
 import { LanyardError } from '../../errors.js'
 import type { Actor } from '../../stack/engine/deps.js'
 import type { PerformCall } from '../../stack/providers/provider.js'
+import { timeOrderedUuid } from '../../time-ordered-id.js'
 import { toAwsError, type WireProtocol } from '../aws-errors.js'
 import type { CallGuard } from '../call-guard.js'
 
@@ -62,7 +62,7 @@ export function createPerform(deps: {
     if (!caller)
       throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
     const ctx: OperationContext = {
-      requestId: randomUUID(),
+      requestId: timeOrderedUuid(),
       caller,
       sourceIp: 'cloudformation.amazonaws.com',
       userAgent: 'cloudformation.amazonaws.com',

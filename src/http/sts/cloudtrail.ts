@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto'
 import type { CloudTrailEvent, UserIdentity } from '../../audit/event.js'
 import { redactParameters } from '../../audit/event.js'
 import type { Caller, OperationContext } from '../../call-context.js'
 import type { Session } from '../../credentials/session.js'
 import { isoSeconds } from '../../iso-time.js'
 import type { ExchangeAudit } from '../../sts/types.js'
+import { timeOrderedUuid } from '../../time-ordered-id.js'
 
 type SessionContext = NonNullable<UserIdentity['sessionContext']>
 
@@ -107,7 +107,7 @@ export function buildEvent(e: EventInput): CloudTrailEvent {
   event.responseElements = e.responseElements ?? null
   if (e.additionalEventData) event.additionalEventData = e.additionalEventData
   event.requestID = e.ctx.requestId
-  event.eventID = randomUUID()
+  event.eventID = timeOrderedUuid()
   event.readOnly = e.readOnly
   if (e.resources) event.resources = e.resources.map((r) => ({ accountId: e.accountId, ...r }))
   event.eventType = 'AwsApiCall'
