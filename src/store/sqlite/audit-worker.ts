@@ -53,10 +53,6 @@ db.pragma('wal_autocheckpoint = 0')
 db.pragma('journal_size_limit = 67108864')
 
 if (data.role === 'appender') {
-  // Four of the audit indexes are keyed by random values (event id, request id, jti, access key
-  // id), so each insert lands on a random leaf page of each: with SQLite's default 2 MB page
-  // cache those pages are read from the file again and again once the table has grown.
-  db.pragma('cache_size = -65536')
   const insert = db.prepare(AUDIT_INSERT_SQL)
   const appendAll = db.transaction((records: AuditRecord[]) => {
     for (const r of records) insert.run(auditRow(r))
