@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CREDENTIALS_FILE } from '../../src/bootstrap/data-dir.js'
+import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
 import { lanyardCli, startTestServer } from './harness.js'
 
 const bigTrust = () =>
@@ -74,6 +74,8 @@ describe('server lifecycle and configuration', () => {
     const first = await up()
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
     expect(statSync(join(dataDir, CREDENTIALS_FILE)).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dataDir, DATABASE_FILE)).mode & 0o777).toBe(0o600)
+    expect(statSync(join(dataDir, `${DATABASE_FILE}-wal`)).mode & 0o777).toBe(0o600)
     expect(statSync(dataDir).mode & 0o777).toBe(0o700)
     const created = await lanyardCli(['cluster', 'create', 'kept', '--data-dir', dataDir])
     expect(created.status).toBe(0)

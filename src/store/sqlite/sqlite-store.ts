@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
@@ -28,6 +29,16 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating if needed) the SQLite database at `path` (`:memory:` for tests). */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  // The database holds signing keys and the session-sealing key: owner-only, and SQLite creates
+  // its -wal and -shm files with the database file's permissions.
+  if (path !== ':memory:' && path !== '') {
+    closeSync(openSync(path, 'a', 0o600))
+    try {
+      chmodSync(path, 0o600) // a database made before this rule
+    } catch {
+      // Not its owner (a read-only look at someone else's data dir): leave the mode alone.
+    }
+  }
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   // WAL + NORMAL: a commit survives a crash of the process (kill -9); only power loss can lose
