@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs'
-import { relative } from 'node:path'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
 
 /**
  * Summarises a `.cpuprofile` (from `BENCH_PROFILE=<dir> npm run bench:sts`):
  * `node --import tsx bench/sts-profile.ts <file> [top]`. Prints self time by function and by
  * file, and inclusive time by function, over the busy stretches only (the server under load).
+ * Given a directory instead, prints each thread's busy time and costliest functions.
  */
 
 interface ProfileNode {
@@ -24,8 +25,39 @@ const BUSY_WINDOW = 0.6
 const WINDOW_US = 500_000
 
 const file = process.argv[2]
-if (file === undefined) throw new Error('usage: sts-profile.ts <file.cpuprofile> [top]')
+if (file === undefined)
+  throw new Error('usage: sts-profile.ts <file.cpuprofile | directory of them> [top]')
 const top = Number(process.argv[3] ?? 40)
+
+/**
+ * A directory (one server's `--cpu-prof` files, one per thread: the event loop, the audit
+ * appender and checkpointer, tsx's loader): each thread's busy time over the whole profile and
+ * its costliest functions, so the threads beside the event loop show what they cost too.
+ */
+if (statSync(file).isDirectory()) {
+  for (const name of readdirSync(file)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()) {
+    const p = JSON.parse(readFileSync(join(file, name), 'utf8')) as Profile
+    const idle = p.nodes.find((n) => n.callFrame.functionName === '(idle)')?.id
+    const nodes = new Map(p.nodes.map((n) => [n.id, n]))
+    const own = new Map<string, number>()
+    let busy = 0
+    p.samples.forEach((id, i) => {
+      if (id === idle) return
+      const dt = p.timeDeltas[i] ?? 0
+      busy += dt
+      const n = nodes.get(id) as ProfileNode
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`
+      own.set(key, (own.get(key) ?? 0) + dt)
+    })
+    console.log(`${name}: busy ${(busy / 1e6).toFixed(2)} s`)
+    for (const [k, us] of [...own].sort((a, b) => b[1] - a[1]).slice(0, Math.min(top, 8)))
+      console.log(`  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)
+  }
+  process.exit(0)
+}
+
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
 
 const byId = new Map(profile.nodes.map((n) => [n.id, n]))
