@@ -4,12 +4,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CreateClusterCommand, EKSClient } from '@aws-sdk/client-eks'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -21,6 +15,7 @@ import {
 } from '../../src/bootstrap/data-dir.js'
 import { createIssuerService } from '../../src/issuer/issuer-service.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { setUpIrsa } from './irsa-setup.js'
 
 /**
  * Issue 4: an AssumeRoleWithWebIdentity answer means its audit record is committed, so it
@@ -94,8 +89,8 @@ async function lanyardUp(dataDir: string): Promise<Up> {
   return { child, url, exited }
 }
 
-/** The tutorial's IRSA set-up through the real SDK clients; returns the role's ARN. */
-async function setUpIrsa(endpoint: EndpointInfo, dataDir: string): Promise<string> {
+/** The tutorial's IRSA set-up (test/e2e/irsa-setup.ts) against the child server; the role's ARN. */
+async function irsaRole(endpoint: EndpointInfo, dataDir: string): Promise<string> {
   const credentials = JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8')) as {
     accessKeyId: string
     secretAccessKey: string
@@ -108,41 +103,11 @@ async function setUpIrsa(endpoint: EndpointInfo, dataDir: string): Promise<strin
       secretAccessKey: credentials.secretAccessKey,
     },
   }
-  const eks = new EKSClient(sdk)
-  const iam = new IAMClient(sdk)
-  try {
-    const { cluster } = await eks.send(new CreateClusterCommand({ name: 'durable' } as never))
-    const issuer = cluster?.identity?.oidc?.issuer as string
-    const provider = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
-    )
-    const host = issuer.slice('https://'.length)
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'durable-app',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: provider.OpenIDConnectProviderArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: {
-                  [`${host}:sub`]: `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`,
-                  [`${host}:aud`]: 'sts.amazonaws.com',
-                },
-              },
-            },
-          ],
-        }),
-      }),
-    )
-    return role.Role?.Arn as string
-  } finally {
-    eks.destroy()
-    iam.destroy()
-  }
+  const { roleArn } = await setUpIrsa(
+    { sdk },
+    { cluster: 'durable', roleName: 'durable-app', subject: `${NAMESPACE}:${SERVICE_ACCOUNT}` },
+  )
+  return roleArn
 }
 
 /**
@@ -257,7 +222,7 @@ describe('audit durability across kill -9 of lanyard up', () => {
     })
     const endpoint = readJsonFile<EndpointInfo>(join(dataDir, ENDPOINT_FILE))
     expect(endpoint?.url).toBe(up.url)
-    const roleArn = await setUpIrsa(endpoint as EndpointInfo, dataDir)
+    const roleArn = await irsaRole(endpoint as EndpointInfo, dataDir)
     const tokens = await mintTokens(endpoint as EndpointInfo, dataDir, count)
     expect(new Set(tokens).size).toBe(count)
     return { dataDir, up, roleArn, tokens }

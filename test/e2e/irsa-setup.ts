@@ -19,7 +19,7 @@ export interface IrsaSetup {
  * condition unless told otherwise) and allowed the given actions.
  */
 export async function setUpIrsa(
-  t: TestServer,
+  t: Pick<TestServer, 'sdk'>,
   options: {
     cluster?: string
     roleName: string
