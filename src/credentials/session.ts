@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { deepFreeze } from '../deep-freeze.js'
 import { LanyardError } from '../errors.js'
 import { createRandomPool, type RandomPool } from './random-pool.js'
 
@@ -43,14 +44,6 @@ function sameKeyId(a: string, b: string): boolean {
   const x = Buffer.from(a, 'latin1')
   const y = Buffer.from(b, 'latin1')
   return x.length === y.length && timingSafeEqual(x, y)
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const v of Object.values(value)) deepFreeze(v)
-  }
-  return value
 }
 
 const VERSION = 1

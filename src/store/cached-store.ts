@@ -1,3 +1,4 @@
+import { deepFreeze } from '../deep-freeze.js'
 import type { RolePolicyRecord, Store, StoreTx } from './ports.js'
 
 /**
@@ -134,15 +135,6 @@ type Method = (...args: unknown[]) => Promise<unknown>
 interface Entry {
   value: unknown
   used: boolean
-}
-
-/** Freezes a plain JSON-like value and everything in it; returns it. */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    Object.freeze(value)
-    for (const v of Object.values(value)) deepFreeze(v)
-  }
-  return value
 }
 
 /** `inner`'s repos with each method replaced by `wrap(rule, call, keyPrefix)`. */
