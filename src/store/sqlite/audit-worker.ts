@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { AuditRecord } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
+import { CHANGE_COUNTER_SQL } from './migrations.js'
 
 /**
  * Worker thread of the SQLite audit appender (see audit-appender.ts), in one of two roles, each
@@ -82,18 +83,13 @@ if (data.role === 'appender') {
   }, data.intervalMs ?? 100)
   // Read here so the request thread never does: right after another connection committed, a
   // read must re-read the WAL index, which costs that thread tens of microseconds or more.
+  // The server opens its store (which migrates) before it starts these threads.
+  const counter = db.prepare(CHANGE_COUNTER_SQL).pluck()
   let last: number | undefined
-  const counter = (() => {
-    try {
-      return db.prepare('SELECT n FROM change_counter WHERE id = 1').pluck()
-    } catch {
-      return undefined // a database older than migration 4: nothing to report
-    }
-  })()
   const report = () => {
     try {
-      const n = counter?.get() as number | undefined
-      if (n !== undefined && n !== last) {
+      const n = counter.get() as number
+      if (n !== last) {
         last = n
         port.postMessage({ changeCounter: n } satisfies CounterMoved)
       }

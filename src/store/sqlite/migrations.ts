@@ -113,6 +113,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
 ]
 
+/** Reads the counter migration 4 keeps (see `Store.changeCounter`). */
+export const CHANGE_COUNTER_SQL = 'SELECT n FROM change_counter WHERE id = 1'
+
 /**
  * AFTER INSERT/UPDATE/DELETE triggers on each table that bump `change_counter`. Shipped as part
  * of migration 4: never change what it generates.

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
-import { MIGRATIONS } from './migrations.js'
+import { CHANGE_COUNTER_SQL, MIGRATIONS } from './migrations.js'
 import {
   toAuditRecord,
   toCluster,
@@ -211,7 +211,7 @@ function createSqliteStore(db: Db): Store {
        ON CONFLICT(function_name) DO UPDATE SET arn = excluded.arn, record = excluded.record`,
     ),
     lfDelete: q('DELETE FROM lambda_functions WHERE function_name = ?'),
-    changeCounter: q('SELECT n FROM change_counter WHERE id = 1').pluck(),
+    changeCounter: q(CHANGE_COUNTER_SQL).pluck(),
     auditInsert: q(AUDIT_INSERT_SQL),
   }
   const auditColumns = {
