@@ -1,4 +1,5 @@
 import type { AuditRecord, Store, StoreTx } from '../store/ports.js'
+import type { CloudTrailEvent } from './event.js'
 
 /** Where committed audit records go: batches appended durably, resolved after the commit. */
 export interface AuditSink {
@@ -9,8 +10,6 @@ export interface AuditSink {
 export function storeAuditSink(store: Store): AuditSink {
   return { append: (records) => store.transaction((tx) => tx.audit.insertMany(records)) }
 }
-
-import type { CloudTrailEvent } from './event.js'
 
 /** The row of an event: its JSON plus the columns it is queried by. */
 export function toAuditRecord(event: CloudTrailEvent): AuditRecord {

@@ -167,7 +167,8 @@ function forwardRepos(
  *   transaction and are never cached (they may see uncommitted data).
  * - A read stores its answer only if no emptying happened while it was in flight (generation
  *   counter), so a read racing a write cannot cache what the write replaced.
- * - Writes by other processes: `inner.changeCounter()` is read at most once every `recheckMs`
+ * - Writes by other processes: the change counter (`options.changeCounter`, else
+ *   `inner.changeCounter()`) is read at most once every `recheckMs`
  *   before a cached read is answered, and a changed value empties the cache. A write another
  *   process committed more than `recheckMs` before a read is therefore seen by that read. An
  *   adapter without `changeCounter` gets no such invalidation.

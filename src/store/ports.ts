@@ -387,8 +387,8 @@ export interface Store extends StoreTx {
    * A number that changes whenever any connection (this process or another, such as the
    * `lanyard` CLI writing the same database) commits a change to IAM, EKS or stack data. Audit
    * rows do not change it, and a rolled-back transaction leaves it as it was. Only inequality
-   * means anything. Read caches (`createCachedStore`) poll it to see other writers; an adapter
-   * without it gets no such invalidation. Must be cheap: it is read about once a millisecond.
+   * means anything. Read caches (`createCachedStore`) poll it to see other writers (at most every
+   * 100 ms by default); an adapter without it gets no such invalidation.
    */
   changeCounter?(): Promise<number>
   close(): Promise<void>

@@ -27,13 +27,13 @@ export interface AuditAppenderOptions {
 const fromSource = import.meta.url.endsWith('.ts')
 const WORKER = new URL(fromSource ? './audit-worker.ts' : './audit-worker.js', import.meta.url)
 
-/** From source, the thread first registers tsx's loader (a devDependency), then loads the worker. */
 function startWorker(data: AuditWorkerData): { worker: Worker; exited: Promise<void> } {
   const worker = newWorker(data)
   const exited = new Promise<void>((done) => worker.once('exit', () => done()))
   return { worker, exited }
 }
 
+/** From source, the thread first registers tsx's loader (a devDependency), then loads the worker. */
 function newWorker(data: AuditWorkerData): Worker {
   if (!fromSource) return new Worker(WORKER, { workerData: data })
   const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json')
