@@ -11,6 +11,7 @@ import {
   type RequestContext,
 } from '../policy/index.js'
 import type { RoleRecord, Store } from '../store/ports.js'
+import { globalConditionKeys } from './global-keys.js'
 import type { PolicyCache } from './policy-cache.js'
 
 /** The account root may do everything, as in AWS: its identity is this one policy. */
@@ -134,22 +135,35 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     return (await deps.store.managedPolicies.getVersion(arn, p.defaultVersionId))?.document
   }
 
-  // A session's policy set, kept with the session object while its role record is the same
-  // object. Never stale: the store cache hands out a new role record after any write to IAM data
-  // (a role, its inline or attached policies, a managed policy version) by this process or
-  // another, and a store without a cache hands out a new one on every read.
-  const sets = new WeakMap<object, { role: RoleRecord; set: Omit<PolicySet, 'resource'> }>()
+  // What a session needs on every call — its policy set and its principal condition keys — kept
+  // with the session object while its role record is the same object. Never stale: the store
+  // cache hands out a new role record after any write to IAM data (a role, its tags, its inline or
+  // attached policies, a managed policy version) by this process or another, and a store without
+  // a cache hands out a new one on every read. Opened sessions are the same object call after call.
+  interface Kept {
+    role: RoleRecord | undefined
+    set?: Omit<PolicySet, 'resource'>
+    keys?: RequestContext
+  }
+  const kept = new WeakMap<object, Kept>()
+  const keptFor = (session: object, role: RoleRecord | undefined): Kept => {
+    let k = kept.get(session)
+    if (k === undefined || k.role !== role) {
+      k = { role }
+      kept.set(session, k)
+    }
+    return k
+  }
+
   const sessionPolicies = async (
     caller: Caller,
     role: RoleRecord | undefined,
   ): Promise<Omit<PolicySet, 'resource'>> => {
     const s = caller.session
     if (s === undefined || role === undefined) return policiesOf(caller, role)
-    const hit = sets.get(s)
-    if (hit !== undefined && hit.role === role) return hit.set
-    const set = await policiesOf(caller, role)
-    sets.set(s, { role, set })
-    return set
+    const k = keptFor(s, role)
+    k.set ??= await policiesOf(caller, role)
+    return k.set
   }
 
   /** The request context of a signed call (reference_policies_condition-keys, global keys). */
@@ -159,16 +173,11 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     extra: Record<string, string | string[]> = {},
   ) => contextOf(caller, ctx, extra, await sessionRole(caller))
 
-  // The keys a session carries are the same on every call it makes (they change only with the
-  // role's tags): built once per session object and role record, shared as the base of each
-  // call's context. Opened sessions and cached role records are the same objects call after call.
-  const sessionKeys = new WeakMap<object, { role: RoleRecord | undefined; ctx: RequestContext }>()
-
+  /** The principal's condition keys, the shared base of each call's context (kept per session). */
   const principalKeys = (caller: Caller, role: RoleRecord | undefined): RequestContext => {
     const s = caller.session
-    const owner: object = s ?? caller
-    const hit = sessionKeys.get(owner)
-    if (hit !== undefined && hit.role === role) return hit.ctx
+    const k = s === undefined ? undefined : keptFor(s, role)
+    if (k?.keys !== undefined) return k.keys
     const values: Record<string, string | undefined> = {
       'aws:PrincipalAccount': caller.accountId,
       'aws:userid': caller.userId,
@@ -190,9 +199,9 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       }
       for (const [k, v] of Object.entries(tags)) values[`aws:PrincipalTag/${k}`] = v
     }
-    const ctx = createRequestContext(values)
-    sessionKeys.set(owner, { role, ctx })
-    return ctx
+    const keys = createRequestContext(values)
+    if (k !== undefined) k.keys = keys
+    return keys
   }
 
   /** The request context of a signed call (reference_policies_condition-keys, global keys). */
@@ -203,15 +212,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     role: RoleRecord | undefined,
   ) =>
     createRequestContext(
-      {
-        'aws:CurrentTime': isoSeconds(ctx.now),
-        'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
-        'aws:SourceIp': ctx.sourceIp,
-        'aws:SecureTransport': String(ctx.secure),
-        'aws:RequestedRegion': ctx.region,
-        'aws:UserAgent': ctx.userAgent,
-        ...extra,
-      },
+      Object.assign(globalConditionKeys(ctx), extra),
       principalKeys(caller, role),
     )
 

@@ -1,8 +1,8 @@
+import { globalConditionKeys } from '../authz/global-keys.js'
 import type { PolicyCache } from '../authz/policy-cache.js'
 import type { Caller, OperationContext } from '../call-context.js'
 import type { Session, SessionSealer } from '../credentials/session.js'
 import { LanyardError } from '../errors.js'
-import { isoSeconds } from '../iso-time.js'
 import {
   type CompiledPolicy,
   createRequestContext,
@@ -176,20 +176,6 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     },
   })
 
-  // The request's own condition keys. Hot path: built by assignment, not by spreading
-  // conditional object literals (each spread is an object allocated and copied).
-  const globalContext = (ctx: OperationContext): Record<string, string | string[]> => {
-    const values: Record<string, string | string[]> = {
-      'aws:CurrentTime': isoSeconds(ctx.now),
-      'aws:EpochTime': String(Math.floor(ctx.now / 1000)),
-      'aws:SourceIp': ctx.sourceIp,
-      'aws:SecureTransport': String(ctx.secure),
-      'aws:RequestedRegion': ctx.region,
-    }
-    if (ctx.userAgent !== undefined) values['aws:UserAgent'] = ctx.userAgent
-    return values
-  }
-
   return {
     async assumeRoleWithWebIdentity(
       input: AssumeRoleWithWebIdentityInput,
@@ -249,7 +235,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const claim = (name: string) => identity.claims[name]
       const amr = claim('amr')
       const azp = claim('azp')
-      const values = globalContext(ctx)
+      const values = globalConditionKeys(ctx)
       values[`${url}:sub`] = identity.subject
       values[`${url}:aud`] = identity.audience
       if (typeof azp === 'string') values[`${url}:azp`] = azp
@@ -357,7 +343,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const r = role as RoleRecord
       const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
       const context = createRequestContext({
-        ...globalContext(ctx),
+        ...globalConditionKeys(ctx),
         'sts:RoleSessionName': input.roleSessionName,
         'aws:PrincipalArn': caller.session?.roleArn ?? caller.arn,
         'aws:PrincipalAccount': caller.accountId,
