@@ -35,6 +35,15 @@ describe('session sealer', () => {
     expect(sealer.open(sessionToken, session.accessKeyId)).toEqual(session)
   })
 
+  it('always writes fresh key material, whatever the input carries', () => {
+    const stale = { ...base, accessKeyId: 'ASIASTALESTALESTALE1', secretAccessKey: 'stale' }
+    const { session, sessionToken } = sealer.mint(stale)
+    expect(session.accessKeyId).not.toBe(stale.accessKeyId)
+    expect(session.secretAccessKey).not.toBe(stale.secretAccessKey)
+    expect(sealer.open(sessionToken, session.accessKeyId)).toEqual(session)
+    expect(code(() => sealer.open(sessionToken, stale.accessKeyId))).toBe('credentials.unknown_key')
+  })
+
   it('never repeats key material', () => {
     const ids = new Set(Array.from({ length: 2000 }, () => sealer.mint(base).session.accessKeyId))
     expect(ids.size).toBe(2000)

@@ -49,6 +49,8 @@ function sameKeyId(a: string, b: string): boolean {
 const VERSION = 1
 const NONCE = 12
 const TAG = 16
+/** Bytes of a secret access key: 40 base64 characters. */
+const SECRET = 30
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 
 /**
@@ -70,14 +72,15 @@ export function createSessionSealer(
     }
     byId.set(k.id, k.key)
   }
-  const currentId = Buffer.from(keys.current.id, 'hex')
+  /** The version byte and the current key id, in clear at the head of every token. */
+  const header = Buffer.concat([Buffer.of(VERSION), Buffer.from(keys.current.id, 'hex')])
   // Sessions already opened, keyed by the whole token (a pod signs many calls with one session):
   // a hit skips the decryption and the JSON parse. Only a token that opened and authenticated
   // under its access key id is here; expiry is checked by the caller on every use.
   const opened = new Map<string, Session>()
 
-  const newAccessKeyId = (): string => {
-    const bytes = pool.take(16)
+  /** `ASIA` and 16 base32 characters, from the first 16 of `bytes`. */
+  const accessKeyIdOf = (bytes: Buffer): string => {
     let id = 'ASIA'
     for (let i = 0; i < 16; i++) id += BASE32[(bytes[i] as number) & 31]
     return id
@@ -89,16 +92,20 @@ export function createSessionSealer(
       session: Session
       sessionToken: string
     } {
-      const full: Session = {
-        ...session,
-        accessKeyId: newAccessKeyId(),
-        secretAccessKey: pool.take(30).toString('base64'),
-      }
-      const nonce = pool.take(NONCE)
+      // One draw for the access key id (16 bytes), the secret (30) and the nonce (12).
+      const random = pool.take(16 + SECRET + NONCE)
+      // Assigned onto a fresh literal: spreading `session` (built by conditional assignments, so
+      // of many shapes) cost more than the JSON and the encryption together. The fresh key
+      // material is written last, so nothing the input carries can stand in for it.
+      const full: Session = Object.assign({ accessKeyId: '', secretAccessKey: '' }, session)
+      full.accessKeyId = accessKeyIdOf(random)
+      full.secretAccessKey = random.toString('base64', 16, 16 + SECRET)
+      const nonce = random.subarray(16 + SECRET)
       const cipher = createCipheriv('aes-256-gcm', keys.current.key, nonce)
       cipher.setAAD(Buffer.from(full.accessKeyId, 'latin1'))
-      const body = Buffer.concat([cipher.update(JSON.stringify(full), 'utf8'), cipher.final()])
-      const token = Buffer.concat([Buffer.of(VERSION), currentId, nonce, body, cipher.getAuthTag()])
+      const body = cipher.update(JSON.stringify(full), 'utf8')
+      const rest = cipher.final()
+      const token = Buffer.concat([header, nonce, body, rest, cipher.getAuthTag()])
       return { session: full, sessionToken: token.toString('base64') }
     },
 
