@@ -11,6 +11,7 @@ import { createAuthorizer } from './authz/authorizer.js'
 import { createIamResourceResolver } from './authz/iam-resources.js'
 import { createPolicyCache } from './authz/policy-cache.js'
 import {
+  AUDIT_JOURNAL_DIR,
   DATABASE_FILE,
   ensureDataDir,
   initAccount,
@@ -29,8 +30,10 @@ import { createOidcRoute } from './http/oidc-routes.js'
 import { createStsQueryService } from './http/sts/sts-query.js'
 import { createIamService, DEFAULT_IAM_LIMITS } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
+import { type AuditJournal, openAuditJournal } from './store/audit-journal/journal.js'
 import { createCachedStore } from './store/cached-store.js'
-import { openSqliteAuditAppender } from './store/sqlite/audit-appender.js'
+import type { Store } from './store/ports.js'
+import { startSqliteAuditIndexer } from './store/sqlite/audit-indexer.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
@@ -57,15 +60,50 @@ export async function startServer(
   const logger = options.logger ?? pino({ level: config.logLevel })
   ensureDataDir(config.dataDir)
   const dbPath = join(config.dataDir, DATABASE_FILE)
-  // Checkpoints run on the audit appender's checkpointer thread, never on this one.
-  const sqlite = openSqliteStore(dbPath, { externalCheckpoints: true })
-  // Audit records are appended and committed off the event loop (worker threads).
-  const auditLog = openSqliteAuditAppender(dbPath)
-  // Other processes' writes are seen through the change counter the checkpointer thread reads.
+  // Audit records outside IAM/EKS transactions are written to the journal (one writer per data
+  // dir: this fails if another server holds it) before the answer; an indexer thread copies them
+  // into the database, which it also checkpoints: never this thread.
+  const journalDir = join(config.dataDir, AUDIT_JOURNAL_DIR)
+  const journal = openAuditJournal(journalDir)
+  let sqlite: ReturnType<typeof openSqliteStore>
+  try {
+    sqlite = openSqliteStore(dbPath, { externalCheckpoints: true })
+  } catch (err) {
+    journal.close()
+    throw err
+  }
+  const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
+    onSkipped: (lines, segment) =>
+      logger.warn({ lines, segment }, 'audit journal: skipped lines that are not records'),
+  })
+  // Other processes' writes are seen through the change counter the counter thread reads.
   const store = createCachedStore(sqlite, {
     recheckMs: 1,
-    changeCounter: async () => auditLog.changeCounter() ?? (await sqlite.changeCounter?.()) ?? 0,
+    changeCounter: async () => indexer.changeCounter() ?? (await sqlite.changeCounter?.()) ?? 0,
   })
+  const closeStorage = async () => {
+    journal.close()
+    await indexer.close()
+    await store.close()
+  }
+  try {
+    return await serve(config, logger, { store, journal, closeStorage })
+  } catch (err) {
+    await closeStorage()
+    throw err
+  }
+}
+
+async function serve(
+  config: Config,
+  logger: Logger,
+  storage: {
+    store: Store
+    journal: AuditJournal
+    closeStorage: () => Promise<void>
+  },
+): Promise<RunningServer> {
+  const { store, journal } = storage
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
@@ -113,7 +151,7 @@ export async function startServer(
       ? undefined
       : createWriteStream(config.auditLog, { flags: 'a', mode: 0o600 })
   const audit = createAuditWriter(
-    auditLog,
+    { append: async (records) => journal.append(records) },
     auditFile ? { stream: (line) => auditFile.write(`${line}\n`) } : {},
   )
   const authorizer = createAuthorizer({ store, policies })
@@ -235,8 +273,7 @@ export async function startServer(
           server.closeIdleConnections()
         })
         await cloudformation.close()
-        await auditLog.close()
-        await store.close()
+        await storage.closeStorage()
         auditFile?.end()
       })()
       return closing

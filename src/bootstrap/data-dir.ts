@@ -13,6 +13,8 @@ export interface AccountState {
 }
 
 export const DATABASE_FILE = 'lanyard.db'
+/** The server's audit journal (store/audit-journal): records not yet copied into the database. */
+export const AUDIT_JOURNAL_DIR = 'audit-journal'
 export const CREDENTIALS_FILE = 'admin-credentials.json'
 export const ENDPOINT_FILE = 'endpoint.json'
 

@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import type { CloudTrailEvent } from '../audit/event.js'
-import { DATABASE_FILE } from '../bootstrap/data-dir.js'
+import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
 import { isoSeconds } from '../iso-time.js'
 import { type Decision, explainDecision } from '../policy/index.js'
+import { queryAuditTrail } from '../store/audit-journal/tail.js'
 import type { AuditQuery, AuditRecord } from '../store/ports.js'
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js'
 import { configFor } from './context.js'
@@ -15,7 +16,10 @@ async function withRecords<T>(
   const config = configFor(dataDir)
   const store = openSqliteStore(join(config.dataDir, DATABASE_FILE))
   try {
-    return await fn((query) => store.audit.query(query))
+    // The records the server's indexer has not copied into the database yet are read from its
+    // journal: the trail is complete the moment a request is answered.
+    const journalDir = join(config.dataDir, AUDIT_JOURNAL_DIR)
+    return await fn((query) => queryAuditTrail(store.audit, journalDir, query))
   } finally {
     await store.close()
   }

@@ -100,7 +100,7 @@ const RULES: { readonly [K in keyof StoreTx]: RepoRules<StoreTx[K]> } = {
     delete: 'write',
   },
   signingKeys: { listForCluster: exact, insert: 'write', deleteForCluster: 'write' },
-  audit: { insertMany: 'audit', query: 'read' },
+  audit: { insertMany: 'audit', query: 'read', journalPosition: 'read' },
   stacks: { get: 'read', getLive: 'read', list: 'read', insert: 'write', update: 'write' },
   stackEvents: { append: 'write', list: 'read' },
   stackResources: {

@@ -205,6 +205,11 @@ export interface AuditRepo {
   insertMany(records: readonly AuditRecord[]): Promise<void>
   /** Newest first. */
   query(query: AuditQuery): Promise<AuditRecord[]>
+  /**
+   * How far the server's audit journal has been copied into this repo (records after it are read
+   * from the journal: see store/audit-journal/tail.ts). `{ segment: 0, offset: 0 }` before any.
+   */
+  journalPosition(): Promise<{ segment: number; offset: number }>
 }
 
 /** A CloudFormation stack; `record` fields the engine keeps are plain JSON-able data. */

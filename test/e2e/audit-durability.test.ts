@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  AUDIT_JOURNAL_DIR,
   CREDENTIALS_FILE,
   DATABASE_FILE,
   ENDPOINT_FILE,
@@ -14,14 +15,17 @@ import {
   readJsonFile,
 } from '../../src/bootstrap/data-dir.js'
 import { createIssuerService } from '../../src/issuer/issuer-service.js'
+import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { setUpIrsa } from './irsa-setup.js'
 
 /**
- * Issue 4: an AssumeRoleWithWebIdentity answer means its audit record is committed, so it
- * survives `kill -9` of the server. A real `lanyard up` process answers a burst of exchanges, is
- * killed with SIGKILL (no drain, no close), and SQLite — recovering the WAL — must hold one record
- * for every request id the server answered.
+ * Issue 4: an AssumeRoleWithWebIdentity answer means its audit record is durable, so it survives
+ * `kill -9` of the server. A real `lanyard up` process answers a burst of exchanges, is killed
+ * with SIGKILL (no drain, no close), and the audit trail as `lanyard audit` reads it (the SQLite
+ * table and the journal the server writes before each answer) must hold one record for every
+ * request id the server answered. Started again, the server copies the journal into SQLite: then
+ * the table alone holds each of them exactly once.
  */
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
@@ -177,24 +181,50 @@ async function exchange(url: string, roleArn: string, token: string, i: number):
   return answer
 }
 
-/** The exchanges' audit rows (request id, error code) after the server died. */
-function auditRows(dataDir: string): {
-  rows: { requestId: string; errorCode: string | null }[]
-  integrity: unknown
-} {
-  // Read-only: the first connection after the crash rebuilds the WAL index and reads the WAL.
+type Row = { requestId: string; errorCode: string | null }
+
+/** The exchanges in the audit trail (request id, error code), as `lanyard audit` reads it. */
+async function auditTrail(dataDir: string): Promise<{ rows: Row[]; integrity: unknown }> {
+  // The first connection after the crash rebuilds the WAL index and reads the WAL.
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
+  const integrity = db.pragma('integrity_check', { simple: true })
+  db.close()
+  const store = openSqliteStore(join(dataDir, DATABASE_FILE))
+  try {
+    const records = await queryAuditTrail(store.audit, join(dataDir, AUDIT_JOURNAL_DIR), {
+      eventName: 'AssumeRoleWithWebIdentity',
+      limit: 100_000,
+    })
+    return {
+      rows: records.map((r) => ({ requestId: r.requestId, errorCode: r.errorCode ?? null })),
+      integrity,
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+/** The exchanges' rows in SQLite's audit table alone. */
+function indexedRows(dataDir: string): Row[] {
   const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true })
   try {
-    const rows = db
+    return db
       .prepare(
         `SELECT request_id AS requestId, error_code AS errorCode FROM audit_events
          WHERE event_name = 'AssumeRoleWithWebIdentity'`,
       )
-      .all() as { requestId: string; errorCode: string | null }[]
-    return { rows, integrity: db.pragma('integrity_check', { simple: true }) }
+      .all() as Row[]
   } finally {
     db.close()
   }
+}
+
+/** Starts `lanyard up` again on `dataDir` and stops it (SIGTERM): it indexes what the dead one left. */
+async function restartAndStop(dataDir: string): Promise<void> {
+  const again = await lanyardUp(dataDir)
+  again.child.kill('SIGTERM')
+  const { code } = await again.exited
+  expect(code).toBe(0)
 }
 
 /** Answered request ids with no audit row, or with more than one. */
@@ -254,11 +284,15 @@ describe('audit durability across kill -9 of lanyard up', () => {
     expect(ids.every((id) => id.length > 0)).toBe(true)
     expect(new Set(ids).size).toBe(N)
 
-    const { rows, integrity } = auditRows(dataDir)
+    const { rows, integrity } = await auditTrail(dataDir)
     expect(unaccounted(ids, rows)).toEqual([])
     expect(rows).toHaveLength(N)
     expect(rows.filter((r) => r.errorCode !== null)).toEqual([])
     expect(integrity).toBe('ok')
+    await restartAndStop(dataDir)
+    const indexed = indexedRows(dataDir)
+    expect(unaccounted(ids, indexed)).toEqual([])
+    expect(indexed).toHaveLength(N)
     console.log(`${N} exchanges answered in ${Date.now() - started} ms, all audited`)
   }, 120_000)
 
@@ -292,12 +326,18 @@ describe('audit durability across kill -9 of lanyard up', () => {
     expect(answered.length + cutOff).toBe(N)
     expect(answered.length).toBeGreaterThanOrEqual(KILL_AFTER)
 
-    const { rows, integrity } = auditRows(dataDir)
+    const { rows, integrity } = await auditTrail(dataDir)
     expect(integrity).toBe('ok')
     expect(unaccounted(answered, rows)).toEqual([])
     expect(rows.length).toBeGreaterThanOrEqual(answered.length)
     expect(rows.length).toBeLessThanOrEqual(N)
     expect(new Set(rows.map((r) => r.requestId)).size).toBe(rows.length)
+    await restartAndStop(dataDir)
+    expect(
+      indexedRows(dataDir)
+        .map((r) => r.requestId)
+        .sort(),
+    ).toEqual(rows.map((r) => r.requestId).sort())
     console.log(
       `killed after ${KILL_AFTER} answers: ${answered.length} of ${N} answered, ${cutOff} cut off, ${rows.length} audit rows`,
     )

@@ -4,9 +4,10 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
-import { DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
 import { explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
+import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { startTestServer, type TestServer } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
@@ -27,7 +28,8 @@ describe('audit trail', () => {
   ) => {
     const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
     try {
-      return (await store.audit.query(query)).map((r) => ({
+      const journal = join(t.dataDir, AUDIT_JOURNAL_DIR)
+      return (await queryAuditTrail(store.audit, journal, query)).map((r) => ({
         ...r,
         event: JSON.parse(r.record) as CloudTrailEvent,
       }))

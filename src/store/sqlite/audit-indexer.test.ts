@@ -1,79 +1,184 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { encodeJournalLine, segmentName, segmentNumbers } from '../audit-journal/format.js'
+import { type AuditJournal, openAuditJournal } from '../audit-journal/journal.js'
+import { queryAuditTrail } from '../audit-journal/tail.js'
 import type { AuditRecord, Store } from '../ports.js'
-import { openSqliteAuditAppender, type SqliteAuditAppender } from './audit-appender.js'
+import { type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
 import { openSqliteStore } from './sqlite-store.js'
 
 const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
   eventId: `e${i}`,
-  eventTime: '2026-01-01T00:00:00Z',
+  eventTime: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`,
   eventSource: 'sts.amazonaws.com',
   eventName: 'AssumeRoleWithWebIdentity',
   requestId: `r${i}`,
   record: JSON.stringify({ eventID: `e${i}` }),
   ...extra,
 })
+const ids = (rows: AuditRecord[]) => rows.map((r) => r.eventId)
 
-describe('SQLite audit appender (worker threads)', () => {
-  let dir: string
+describe('SQLite audit indexer (worker threads) over the audit journal', () => {
+  let root: string
+  let path: string
+  let journalDir: string
   let store: Store
-  let appender: SqliteAuditAppender
+  let journal: AuditJournal
+  let indexer: SqliteAuditIndexer | undefined
 
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lanyard-audit-'))
-    const path = join(dir, 'lanyard.db')
+    root = mkdtempSync(join(tmpdir(), 'lanyard-audit-'))
+    path = join(root, 'lanyard.db')
+    journalDir = join(root, 'audit-journal')
     store = openSqliteStore(path) // creates the schema
-    appender = openSqliteAuditAppender(path, { checkpointIntervalMs: 10 })
+    journal = openAuditJournal(journalDir)
   })
   afterEach(async () => {
-    await appender.close()
+    journal.close()
+    await indexer?.close()
+    indexer = undefined
     await store.close()
-    rmSync(dir, { recursive: true, force: true })
+    rmSync(root, { recursive: true, force: true })
   })
+  const start = (options: Parameters<typeof startSqliteAuditIndexer>[2] = {}) => {
+    indexer = startSqliteAuditIndexer(path, journalDir, options)
+    return indexer
+  }
 
-  it('commits each batch before it resolves, with every column', async () => {
-    await Promise.all([
-      appender.append([record(1, { jti: 'j1', accessKeyId: 'ASIA1', principal: 'p' })]),
-      appender.append([record(2), record(3)]),
-    ])
-    const rows = await store.audit.query({ limit: 10 })
-    expect(rows.map((r) => r.eventId).sort()).toEqual(['e1', 'e2', 'e3'])
+  it('copies journal records into the table with every column, and moves its position', async () => {
+    const ix = start({ indexIntervalMs: 60_000 })
+    journal.append([record(1, { jti: 'j1', accessKeyId: 'ASIA1', principal: 'p' })])
+    journal.append([record(2), record(3)])
+    await ix.flush()
+    expect(ids(await store.audit.query({ limit: 10 })).sort()).toEqual(['e1', 'e2', 'e3'])
     expect((await store.audit.query({ limit: 1, jti: 'j1' }))[0]).toMatchObject({
       eventId: 'e1',
       accessKeyId: 'ASIA1',
       principal: 'p',
       record: '{"eventID":"e1"}',
     })
+    expect(await store.audit.journalPosition()).toMatchObject({ segment: 1 })
+    expect((await store.audit.journalPosition()).offset).toBeGreaterThan(0)
   })
 
-  it('refuses a batch that cannot commit and writes nothing of it', async () => {
-    await appender.append([record(1)])
-    await expect(appender.append([record(2), record(1)])).rejects.toThrow(
-      /audit record was not committed/,
-    )
-    expect((await store.audit.query({ limit: 10 })).map((r) => r.eventId)).toEqual(['e1'])
-    // The thread lives on.
-    await appender.append([record(4)])
-    expect(await store.audit.query({ limit: 10 })).toHaveLength(2)
+  it('indexes on its own, every interval', async () => {
+    start({ indexIntervalMs: 10 })
+    journal.append([record(1)])
+    for (let i = 0; i < 300 && (await store.audit.query({ limit: 1 })).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e1'])
   })
 
-  it('keeps up with many concurrent batches while the WAL is checkpointed', async () => {
-    const batches = Array.from({ length: 200 }, (_, b) =>
-      appender.append(Array.from({ length: 10 }, (_, i) => record(b * 10 + i))),
-    )
-    await Promise.all(batches)
+  it('readers see every record at once: the indexed ones and the journal tail, each once', async () => {
+    const ix = start({ indexIntervalMs: 60_000 })
+    journal.append([record(1, { jti: 'j' }), record(2)])
+    await ix.flush()
+    journal.append([record(3, { jti: 'j' }), record(4)])
+    expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e2', 'e1'])
+    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10 }))).toEqual([
+      'e4',
+      'e3',
+      'e2',
+      'e1',
+    ])
+    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10, jti: 'j' }))).toEqual([
+      'e3',
+      'e1',
+    ])
+    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 3 }))).toEqual([
+      'e4',
+      'e3',
+      'e2',
+    ])
+    expect(
+      ids(
+        await queryAuditTrail(store.audit, journalDir, {
+          limit: 10,
+          since: '2026-01-01T00:00:02Z',
+          until: '2026-01-01T00:00:04Z',
+        }),
+      ),
+    ).toEqual(['e3', 'e2'])
+    await ix.flush()
+    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10 }))).toEqual([
+      'e4',
+      'e3',
+      'e2',
+      'e1',
+    ])
+  })
+
+  it('deletes the segments it has copied, keeping the one being written', async () => {
+    journal.close()
+    journal = openAuditJournal(journalDir, { segmentBytes: 200 })
+    for (let i = 0; i < 20; i++) journal.append([record(i)])
+    const written = segmentNumbers(readdirSync(journalDir))
+    expect(written.length).toBeGreaterThan(5)
+    const ix = start({ indexIntervalMs: 60_000 })
+    journal.append([record(20)]) // opens the next segment: all before it are complete
+    await ix.flush()
+    expect(await store.audit.query({ limit: 100 })).toHaveLength(21)
+    expect(segmentNumbers(readdirSync(journalDir))).toEqual([(written.at(-1) as number) + 1])
+  })
+
+  it('after a crash, the next server indexes what the last one left, exactly once', async () => {
+    const first = start({ indexIntervalMs: 60_000 })
+    journal.append([record(1), record(2)])
+    await first.flush()
+    journal.append([record(3), record(4)])
+    // The process dies: its journal stays, its indexer copied only part of it.
+    journal.close()
+    await first.close()
+    const db = openSqliteStore(path)
+    const next = openAuditJournal(journalDir)
+    journal = next
+    const ix = start({ indexIntervalMs: 60_000 })
+    next.append([record(5)])
+    await ix.flush()
+    expect(ids(await db.audit.query({ limit: 10 }))).toEqual(['e5', 'e4', 'e3', 'e2', 'e1'])
+    await db.close()
+  })
+
+  it('skips a line cut short at the end of a complete segment, and says so', async () => {
+    journal.append([record(1)])
+    appendFileSync(join(journalDir, segmentName(1)), encodeJournalLine(record(2)).slice(0, 25))
+    journal.close()
+    journal = openAuditJournal(journalDir)
+    journal.append([record(3)])
+    const skipped: number[] = []
+    const ix = start({ indexIntervalMs: 60_000, onSkipped: (lines) => skipped.push(lines) })
+    await ix.flush()
+    expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e3', 'e1'])
+    expect(skipped).toEqual([1])
+  })
+
+  it('keeps up with many batches while checkpointing', async () => {
+    const ix = start({ indexIntervalMs: 5 })
+    for (let b = 0; b < 200; b++)
+      journal.append(Array.from({ length: 10 }, (_, i) => record(b * 10 + i)))
+    await ix.flush()
     expect(await store.audit.query({ limit: 5000 })).toHaveLength(2000)
   })
 
+  it('copies the rest of the journal when closed', async () => {
+    const ix = start({ indexIntervalMs: 60_000 })
+    journal.append([record(1), record(2)])
+    journal.close()
+    await ix.close()
+    expect(await store.audit.query({ limit: 10 })).toHaveLength(2)
+    await expect(ix.flush()).rejects.toThrow(/closed/)
+  })
+
   it('reports the change counter as other connections move it, read on its own thread', async () => {
+    const ix = start()
     const until = async (ok: () => boolean) => {
       for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))
       return ok()
     }
-    expect(await until(() => appender.changeCounter() !== undefined)).toBe(true)
-    const before = appender.changeCounter() as number
+    expect(await until(() => ix.changeCounter() !== undefined)).toBe(true)
+    const before = ix.changeCounter() as number
     await store.transaction((tx) =>
       tx.roles.insert({
         roleId: 'AROAEXAMPLE000000001',
@@ -86,12 +191,7 @@ describe('SQLite audit appender (worker threads)', () => {
         createDate: '2026-01-01T00:00:00Z',
       }),
     )
-    expect(await until(() => appender.changeCounter() !== before)).toBe(true)
-    expect(appender.changeCounter()).toBe(await store.changeCounter?.())
-  })
-
-  it('refuses appends after close', async () => {
-    await appender.close()
-    await expect(appender.append([record(1)])).rejects.toThrow(/closed/)
+    expect(await until(() => ix.changeCounter() !== before)).toBe(true)
+    expect(ix.changeCounter()).toBe(await store.changeCounter?.())
   })
 })

@@ -1,50 +1,68 @@
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs'
+import { setPriority } from 'node:os'
+import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import {
+  decodeJournalChunk,
+  type JournalPosition,
+  segmentName,
+  segmentNumbers,
+} from '../audit-journal/format.js'
 import type { AuditRecord } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
-import { CHANGE_COUNTER_SQL } from './migrations.js'
+import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } from './migrations.js'
 
 /**
- * Worker thread of the SQLite audit appender (see audit-appender.ts), in one of two roles, each
+ * Worker thread of the SQLite audit indexer (see audit-indexer.ts), in one of two roles, each
  * with its own connection to the database file:
  *
- * - `appender`: appends each batch it is sent in one transaction and answers after the COMMIT,
- *   so the request thread never runs SQLite's insert, index and commit work;
- * - `checkpointer`: copies the WAL back into the database every `intervalMs` with a PASSIVE
- *   checkpoint (it never waits for, nor blocks, readers and writers), so no thread that answers
- *   requests ever waits for the fsync a checkpoint makes.
+ * - `indexer`: copies the audit journal (store/audit-journal) into `audit_events` in large
+ *   transactions, each committing its rows with the journal position they reach, deletes the
+ *   segments it has copied, and checkpoints the WAL after it wrote (PASSIVE: it never waits for,
+ *   nor blocks, other connections). It runs at the lowest CPU priority (Linux): the records are
+ *   already durable in the journal, so indexing yields to the threads answering requests and
+ *   catches up when they leave it CPU.
+ * - `counter`: reads the change counter (migration 4) every `counterMs` and reports when it moved,
+ *   so the request thread never reads SQLite to learn of other processes' writes.
  *
- * Both connections run with `wal_autocheckpoint = 0`: only the checkpointer checkpoints.
+ * Both connections run with `wal_autocheckpoint = 0`: only the indexer checkpoints.
  */
 export interface AuditWorkerData {
-  role: 'appender' | 'checkpointer'
+  role: 'indexer' | 'counter'
   path: string
-  /** Checkpointer: how often to checkpoint. */
+  /** Indexer: the journal's directory. */
+  journalDir?: string
+  /** Indexer: how often to look for new journal records. */
   intervalMs?: number
-  /** Checkpointer: how often to read the change counter (migration 4) and report it if it moved. */
+  /** Counter: how often to read the change counter. */
   counterMs?: number
 }
 
-/** Checkpointer → main: the change counter moved (see `Store.changeCounter`). */
+/** Counter → main: the change counter moved (see `Store.changeCounter`). */
 export interface CounterMoved {
   changeCounter: number
 }
 
-/** Main → appender. */
-export interface AppendBatch {
-  id: number
-  records: AuditRecord[]
+/** Main → indexer: copy everything written so far, then answer with the same id. */
+export interface IndexRequest {
+  flush: number
 }
 
-/** Appender → main: the batch committed, or why it did not (nothing of it was written). */
-export interface AppendDone {
-  id: number
-  error?: string
-}
+/** Indexer → main: a flush is done, or lines were found that are not records. */
+export type IndexerReport = { flushed: number } | { skippedLines: number; segment: number }
 
 const data = workerData as AuditWorkerData
+if (parentPort === null) throw new Error('audit-worker.ts runs as a worker thread only')
 const port = parentPort
-if (port === null) throw new Error('audit-worker.ts runs as a worker thread only')
 
 const db = new Database(data.path)
 db.pragma('synchronous = NORMAL')
@@ -53,34 +71,135 @@ db.pragma('wal_autocheckpoint = 0')
 // After a checkpoint the WAL restarts from its beginning; keep the file from staying huge.
 db.pragma('journal_size_limit = 67108864')
 
-if (data.role === 'appender') {
+/** Bytes of journal read per transaction. */
+const CHUNK_BYTES = 4 * 1024 * 1024
+
+/** Linux lets a thread set its own nice value through its thread id; elsewhere it stays as is. */
+function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    if (Number.isInteger(tid)) setPriority(tid, 19)
+  } catch {
+    // Not Linux, or not allowed: index at normal priority.
+  }
+}
+
+/** Up to `max` bytes of a segment from `offset` (fewer at its end), and whether the end was hit. */
+function readSegment(path: string, offset: number, max: number): { bytes: Buffer; end: boolean } {
+  const fd = openSync(path, 'r')
+  try {
+    const buf = Buffer.allocUnsafe(max)
+    let n = 0
+    for (;;) {
+      const got = readSync(fd, buf, n, max - n, offset + n)
+      if (got === 0) return { bytes: buf.subarray(0, n), end: true }
+      n += got
+      if (n === max) return { bytes: buf, end: false }
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function runIndexer(dir: string, intervalMs: number) {
+  lowerThisThreadsPriority()
   const insert = db.prepare(AUDIT_INSERT_SQL)
-  const appendAll = db.transaction((records: AuditRecord[]) => {
+  const getPosition = db.prepare(JOURNAL_POSITION_SQL)
+  const setPosition = db.prepare(SET_JOURNAL_POSITION_SQL)
+  const commit = db.transaction((records: AuditRecord[], to: JournalPosition) => {
     for (const r of records) insert.run(auditRow(r))
+    setPosition.run(to.segment, to.offset)
   })
-  port.on('message', (batch: AppendBatch | 'stop') => {
-    if (batch === 'stop') {
+  const segments = () => {
+    try {
+      return segmentNumbers(readdirSync(dir))
+    } catch {
+      return [] // no journal yet
+    }
+  }
+  const remove = (n: number) => {
+    try {
+      unlinkSync(join(dir, segmentName(n)))
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Copies one chunk; true when there may be more to copy right away. */
+  const step = (): boolean => {
+    const at = getPosition.get() as JournalPosition
+    const all = segments()
+    for (const n of all) if (n < at.segment) remove(n) // copied before a crash
+    const current = all.find((n) => n >= at.segment)
+    if (current === undefined) return false
+    const offset = current === at.segment ? at.offset : 0
+    // A segment followed by a newer one is complete: its writer has moved on for good.
+    const newer = all.find((n) => n > current)
+    const path = join(dir, segmentName(current))
+    let read = readSegment(path, offset, CHUNK_BYTES)
+    let chunk = decodeJournalChunk(read.bytes)
+    if (chunk.consumed === 0 && !read.end) {
+      // One line longer than a chunk: read the rest of the segment at once.
+      read = readSegment(path, offset, statSync(path).size - offset + 1)
+      chunk = decodeJournalChunk(read.bytes)
+    }
+    let to: JournalPosition = { segment: current, offset: offset + chunk.consumed }
+    // Past a complete segment's last newline there can only be a line cut short by a failed
+    // write: its request was refused, so it is not a record.
+    let skipped = chunk.skipped
+    if (read.end && newer !== undefined) {
+      if (read.bytes.length > chunk.consumed) skipped++
+      to = { segment: newer, offset: 0 }
+    }
+    if (to.segment === at.segment && to.offset === at.offset) return false
+    commit(chunk.records, to)
+    if (skipped > 0)
+      port.postMessage({ skippedLines: skipped, segment: current } satisfies IndexerReport)
+    if (to.segment !== current) remove(current)
+    return true
+  }
+
+  /**
+   * Copies what there is (at most `maxSteps` chunks, so a busy writer cannot keep this thread
+   * from its messages), then checkpoints if anything was written.
+   */
+  const catchUp = (maxSteps: number) => {
+    let wrote = false
+    try {
+      for (let i = 0; i < maxSteps && step(); i++) wrote = true
+    } finally {
+      if (wrote) {
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)')
+        } catch {
+          // Busy: the next round checkpoints.
+        }
+      }
+    }
+  }
+  const tick = (maxSteps = 64) => {
+    try {
+      catchUp(maxSteps)
+    } catch {
+      // Busy or a transient I/O error: the next round starts again from the committed position.
+    }
+  }
+  const timer = setInterval(tick, intervalMs)
+  tick()
+  port.on('message', (msg: IndexRequest | 'stop') => {
+    if (msg === 'stop') {
+      clearInterval(timer)
+      tick(Number.POSITIVE_INFINITY) // the journal's writer is closed: copy all of it
       db.close()
       port.close()
       return
     }
-    let done: AppendDone
-    try {
-      appendAll(batch.records)
-      done = { id: batch.id }
-    } catch (err) {
-      done = { id: batch.id, error: err instanceof Error ? err.message : 'append failed' }
-    }
-    port.postMessage(done)
+    tick(Number.POSITIVE_INFINITY)
+    port.postMessage({ flushed: msg.flush } satisfies IndexerReport)
   })
-} else {
-  const checkpoints = setInterval(() => {
-    try {
-      db.pragma('wal_checkpoint(PASSIVE)')
-    } catch {
-      // Busy or interrupted: the next tick tries again; the WAL only grows meanwhile.
-    }
-  }, data.intervalMs ?? 100)
+}
+
+function runCounter(counterMs: number) {
   // Read here so the request thread never does: right after another connection committed, a
   // read must re-read the WAL index, which costs that thread tens of microseconds or more.
   // The server opens its store (which migrates) before it starts these threads.
@@ -98,12 +217,18 @@ if (data.role === 'appender') {
     }
   }
   report()
-  const counts = setInterval(report, data.counterMs ?? 10)
+  const timer = setInterval(report, counterMs)
   port.on('message', (msg: 'stop') => {
     if (msg !== 'stop') return
-    clearInterval(checkpoints)
-    clearInterval(counts)
+    clearInterval(timer)
     db.close()
     port.close()
   })
+}
+
+if (data.role === 'indexer') {
+  if (data.journalDir === undefined) throw new Error('the indexer needs the journal directory')
+  runIndexer(data.journalDir, data.intervalMs ?? 100)
+} else {
+  runCounter(data.counterMs ?? 10)
 }

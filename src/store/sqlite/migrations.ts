@@ -111,7 +111,23 @@ export const MIGRATIONS: readonly string[] = [
     'lambda_functions',
   ])}
   `,
+  // 5: how far the indexer has copied the audit journal into audit_events (segment, byte offset),
+  // committed with the rows it copied.
+  `
+  CREATE TABLE audit_journal_position (
+    id INTEGER PRIMARY KEY CHECK (id = 1), segment INTEGER NOT NULL, offset INTEGER NOT NULL
+  );
+  INSERT INTO audit_journal_position (id, segment, offset) VALUES (1, 0, 0);
+  `,
 ]
+
+/** Reads the audit journal's indexed position (migration 5). */
+export const JOURNAL_POSITION_SQL =
+  'SELECT segment, offset FROM audit_journal_position WHERE id = 1'
+
+/** Moves the audit journal's indexed position (migration 5). */
+export const SET_JOURNAL_POSITION_SQL =
+  'UPDATE audit_journal_position SET segment = ?, offset = ? WHERE id = 1'
 
 /** Reads the counter migration 4 keeps (see `Store.changeCounter`). */
 export const CHANGE_COUNTER_SQL = 'SELECT n FROM change_counter WHERE id = 1'

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
-import { CHANGE_COUNTER_SQL, MIGRATIONS } from './migrations.js'
+import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, MIGRATIONS } from './migrations.js'
 import {
   toAuditRecord,
   toCluster,
@@ -213,6 +213,7 @@ function createSqliteStore(db: Db): Store {
     lfDelete: q('DELETE FROM lambda_functions WHERE function_name = ?'),
     changeCounter: q(CHANGE_COUNTER_SQL).pluck(),
     auditInsert: q(AUDIT_INSERT_SQL),
+    journalPosition: q(JOURNAL_POSITION_SQL),
   }
   const auditColumns = {
     since: 'event_time >= ?',
@@ -514,6 +515,7 @@ function createSqliteStore(db: Db): Store {
         for (const r of records) s.auditInsert.run(auditRow(r))
       },
       query: async (query) => queryAudit(query),
+      journalPosition: async () => s.journalPosition.get() as { segment: number; offset: number },
     },
   }
 

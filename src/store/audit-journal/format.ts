@@ -1,0 +1,133 @@
+import type { AuditRecord } from '../ports.js'
+
+/**
+ * The audit journal's line format. One record per line: a JSON array of the columns the trail is
+ * queried by, a tab, the CloudTrail record's JSON as it will be stored, a newline. JSON escapes
+ * tabs and newlines inside strings, so neither byte occurs inside a header or a record, and a
+ * reader splits without parsing the (large) record.
+ */
+const NEWLINE = 0x0a
+
+type Header = [
+  eventId: string,
+  eventTime: string,
+  eventSource: string,
+  eventName: string,
+  requestId: string,
+  principal: string | null,
+  errorCode: string | null,
+  accessKeyId: string | null,
+  jti: string | null,
+  cluster: string | null,
+  namespace: string | null,
+  serviceAccount: string | null,
+  podName: string | null,
+  podUid: string | null,
+]
+
+/** The line of `record`, newline included. */
+export function encodeJournalLine(r: AuditRecord): string {
+  const header: Header = [
+    r.eventId,
+    r.eventTime,
+    r.eventSource,
+    r.eventName,
+    r.requestId,
+    r.principal ?? null,
+    r.errorCode ?? null,
+    r.accessKeyId ?? null,
+    r.jti ?? null,
+    r.cluster ?? null,
+    r.namespace ?? null,
+    r.serviceAccount ?? null,
+    r.podName ?? null,
+    r.podUid ?? null,
+  ]
+  return `${JSON.stringify(header)}\t${r.record}\n`
+}
+
+const OPTIONAL = [
+  'principal',
+  'errorCode',
+  'accessKeyId',
+  'jti',
+  'cluster',
+  'namespace',
+  'serviceAccount',
+  'podName',
+  'podUid',
+] as const
+
+/** The record of one line (without its newline), or undefined when the line is not one. */
+export function decodeJournalLine(line: string): AuditRecord | undefined {
+  const tab = line.indexOf('\t')
+  if (tab < 0) return undefined
+  let header: unknown
+  try {
+    header = JSON.parse(line.slice(0, tab))
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(header) || header.length !== 5 + OPTIONAL.length) return undefined
+  if (!header.every((v, i) => typeof v === 'string' || (v === null && i >= 5))) return undefined
+  const h = header as Header
+  const record: AuditRecord = {
+    eventId: h[0],
+    eventTime: h[1],
+    eventSource: h[2],
+    eventName: h[3],
+    requestId: h[4],
+    record: line.slice(tab + 1),
+  }
+  OPTIONAL.forEach((key, i) => {
+    const v = h[5 + i]
+    if (v !== null && v !== undefined) record[key] = v
+  })
+  return record
+}
+
+/**
+ * The complete lines at the start of `bytes`: their records, and how many bytes they span (up to
+ * and including the last newline). Bytes after the last newline are an unfinished line and are
+ * left for later; a complete line that does not decode is skipped and counted.
+ */
+export function decodeJournalChunk(bytes: Buffer): {
+  records: AuditRecord[]
+  consumed: number
+  skipped: number
+} {
+  const end = bytes.lastIndexOf(NEWLINE)
+  if (end < 0) return { records: [], consumed: 0, skipped: 0 }
+  const records: AuditRecord[] = []
+  let skipped = 0
+  // A newline byte never occurs inside a multi-byte UTF-8 sequence: split after decoding.
+  for (const line of bytes.toString('utf8', 0, end).split('\n')) {
+    const record = decodeJournalLine(line)
+    if (record) records.push(record)
+    else skipped++
+  }
+  return { records, consumed: end + 1, skipped }
+}
+
+/** Where the indexer has got to: a segment's number and a byte offset inside it. */
+export interface JournalPosition {
+  segment: number
+  offset: number
+}
+
+const SEGMENT = /^(\d{12})\.journal$/
+
+/** The file name of segment `n`: zero-padded, so names sort as numbers do. */
+export function segmentName(n: number): string {
+  return `${String(n).padStart(12, '0')}.journal`
+}
+
+/** The segment numbers among `names` (a directory listing), ascending. */
+export function segmentNumbers(names: readonly string[]): number[] {
+  const out: number[] = []
+  for (const name of names) {
+    const m = SEGMENT.exec(name)
+    if (m) out.push(Number(m[1]))
+  }
+  return out.sort((a, b) => a - b)
+}
