@@ -79,9 +79,6 @@ program
       env: processEnv(),
     })
     const server = await startServer(config)
-    console.log(
-      `lanyard ready on ${server.url} (account ${server.accountId}, region ${server.region}); run: eval "$(npx lanyard env${config.dataDir === './.lanyard' ? '' : ` --data-dir ${config.dataDir}`})"`,
-    )
     const stop = (signal: string) => {
       console.log(`lanyard: ${signal} received, draining`)
       server.close().then(
@@ -89,8 +86,13 @@ program
         () => process.exit(1),
       )
     }
+    // Before the ready line: whoever waits for it may signal at once (stdout to a pipe is
+    // synchronous on Linux).
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
+    console.log(
+      `lanyard ready on ${server.url} (account ${server.accountId}, region ${server.region}); run: eval "$(npx lanyard env${config.dataDir === './.lanyard' ? '' : ` --data-dir ${config.dataDir}`})"`,
+    )
   })
 
 program
