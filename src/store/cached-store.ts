@@ -3,7 +3,7 @@ import type { RolePolicyRecord, Store, StoreTx } from './ports.js'
 
 /**
  * Other processes' writes are looked for at most this often. Reading the counter is an SQLite read,
- * and right after another connection committed (the audit appender does, continuously under load)
+ * and right after another connection committed (the audit indexer does, under load)
  * a read costs about 30 µs on this machine, as the connection must re-read the WAL index: once
  * per request that is a fifth of the exchange's budget, ten times a second it is nothing.
  */

@@ -21,7 +21,7 @@ const decodeMarker = (marker: string): string => Buffer.from(marker, 'base64url'
 
 export interface SqliteStoreOptions {
   /**
-   * Leave WAL checkpoints to another connection (the audit appender's checkpointer), so this
+   * Leave WAL checkpoints to another connection (the audit indexer thread), so this
    * connection's commits never run one — and its fsync — on the caller's thread. Default false.
    */
   externalCheckpoints?: boolean
