@@ -7,12 +7,19 @@ function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d)
 }
 
+// A value that is already trimmed and has no whitespace but single spaces: trimming returns it as
+// it is. One regular-expression scan decides this several times faster than the loop below on
+// long values (a session token is about 1.5 kB and is trimmed on every call). Linear: the groups
+// are separated by a space that `[^\t-\r ]` cannot match.
+const ALREADY_TRIMMED = /^[^\t-\r ]+(?: [^\t-\r ]+)*$/
+
 /**
  * "Trimall" of a header value (IAM User Guide, "Create a canonical request"): leading and trailing
  * whitespace removed, each inner run of whitespace (including an obs-fold line break) replaced by
  * one space.
  */
 export function trimHeaderValue(value: string): string {
+  if (ALREADY_TRIMMED.test(value)) return value
   let start = 0
   let end = value.length
   while (start < end && isSpace(value.charCodeAt(start))) start++

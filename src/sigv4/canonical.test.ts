@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   canonicalHeaders,
@@ -98,8 +99,22 @@ describe('canonicalHeaders', () => {
     ['value1\n  value2\n     value3', 'value1 value2 value3'],
     ['', ''],
     ['   ', ''],
+    ['a b c', 'a b c'],
+    ['a \tb', 'a b'],
+    ['a\u00a0b', 'a\u00a0b'],
+    ['a\u000bb\u000c', 'a b'],
   ])('trims %j to %j', (raw, trimmed) => {
     expect(trimHeaderValue(raw)).toBe(trimmed)
+  })
+
+  it('trims as "trimall" says, whatever mix of whitespace a value has', () => {
+    const char = fc.constantFrom(' ', '\t', '\n', '\v', '\f', '\r', 'a', 'b', '\u00a0')
+    const value = fc.array(char, { maxLength: 12 }).map((a) => a.join(''))
+    fc.assert(
+      fc.property(value, (raw) => {
+        expect(trimHeaderValue(raw)).toBe(raw.replace(/[\t-\r ]+/g, ' ').replace(/^ | $/g, ''))
+      }),
+    )
   })
 
   it('lower-cases names, joins repeats in received order, keeps only the signed ones', () => {
