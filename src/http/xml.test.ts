@@ -9,6 +9,8 @@ describe('xml', () => {
     ['a\u0000b\u001Fc\u0009d', 'ab' + 'c\u0009d'],
     ['lone \uD800 surrogate', 'lone  surrogate'],
     ['pair \uD83D\uDE00 kept', 'pair \uD83D\uDE00 kept'],
+    ['\uFFFEnon-characters\uFFFF & <more>', 'non-characters &amp; &lt;more&gt;'],
+    ['AKIA/base64+token=', 'AKIA/base64+token='],
   ])('escapes %j (XML-01)', (input, want) => {
     expect(escapeXml(input)).toBe(want)
   })
