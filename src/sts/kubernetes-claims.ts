@@ -14,6 +14,7 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
     ? (v as Record<string, unknown>)
     : undefined
 
+/** Reads the claim's members (strings of at most 256 characters; others are left out). */
 export function readKubernetesClaims(
   claims: Readonly<Record<string, unknown>>,
 ): KubernetesIdentity | undefined {
@@ -21,16 +22,18 @@ export function readKubernetesClaims(
   if (!k) return undefined
   const sa = obj(k.serviceaccount)
   const pod = obj(k.pod)
+  // Assigned one by one (no helper closure): this runs on every exchange.
   const out: KubernetesIdentity = {}
-  const set = (key: keyof KubernetesIdentity, v: unknown) => {
-    const s = str(v)
-    if (s !== undefined) out[key] = s
-  }
-  set('namespace', k.namespace)
-  set('serviceAccount', sa?.name)
-  set('serviceAccountUid', sa?.uid)
-  set('podName', pod?.name)
-  set('podUid', pod?.uid)
+  const namespace = str(k.namespace)
+  if (namespace !== undefined) out.namespace = namespace
+  const serviceAccount = str(sa?.name)
+  if (serviceAccount !== undefined) out.serviceAccount = serviceAccount
+  const serviceAccountUid = str(sa?.uid)
+  if (serviceAccountUid !== undefined) out.serviceAccountUid = serviceAccountUid
+  const podName = str(pod?.name)
+  if (podName !== undefined) out.podName = podName
+  const podUid = str(pod?.uid)
+  if (podUid !== undefined) out.podUid = podUid
   return out
 }
 

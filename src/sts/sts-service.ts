@@ -1,3 +1,4 @@
+import type { Attribution } from '../audit/event.js'
 import { globalConditionKeys } from '../authz/global-keys.js'
 import type { PolicyCache } from '../authz/policy-cache.js'
 import type { Caller, OperationContext } from '../call-context.js'
@@ -67,6 +68,16 @@ function joinKeys(
   if (kube?.podName !== undefined) keys.podName = kube.podName
   if (kube?.podUid !== undefined) keys.podUid = kube.podUid
   return keys
+}
+
+/**
+ * A copy of `attribution` that also names a session's access key id. Assigned, not spread: a
+ * spread followed by another member is the slow path of object cloning.
+ */
+function withSessionKey(attribution: Attribution | undefined, accessKeyId: string): Attribution {
+  const out: Attribution = Object.assign({}, attribution)
+  out.sessionAccessKeyId = accessKeyId
+  return out
 }
 
 export interface ExchangeResult<T> {
@@ -272,12 +283,13 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
 
       const seconds = duration(input.durationSeconds, r, false)
       const session = await sessionPolicies(input.policy, input.policyArns)
-      const kubeTags = kube ? kubernetesPrincipalTags(kube, cluster) : {}
-      const tags = { ...kubeTags, ...(claimTags?.tags ?? {}) }
-      const tagChars = Object.entries(claimTags?.tags ?? {}).reduce(
-        (n, [k, v]) => n + k.length + v.length,
-        0,
-      )
+      // The token's own tags win over the Kubernetes ones; only they count toward the budget.
+      const tags = kube ? kubernetesPrincipalTags(kube, cluster) : {}
+      let tagChars = 0
+      for (const [k, v] of Object.entries(claimTags?.tags ?? {})) {
+        tags[k] = v
+        tagChars += k.length + v.length
+      }
       const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
       const packed = packedPercent(session.packed + tagChars)
       checkPacked(packed)
@@ -305,7 +317,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       if (audit.attribution && Object.keys(audit.attribution).length > 0)
         sealed.attribution = audit.attribution as Record<string, string>
       const minted = deps.sealer.mint(sealed)
-      audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
+      audit.attribution = withSessionKey(audit.attribution, minted.session.accessKeyId)
       const { credentials, assumedRoleUser } = issued(minted, r, input.roleSessionName)
       const output: AssumeRoleWithWebIdentityOutput = {
         credentials,
@@ -329,10 +341,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
       const notAuthorized = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${input.roleArn}`
       const audit: ExchangeAudit = {
-        attribution: {
-          ...(caller.session?.attribution ?? {}),
-          sessionAccessKeyId: caller.accessKeyId,
-        },
+        attribution: withSessionKey(caller.session?.attribution, caller.accessKeyId),
       }
       const role = await roleOf(input.roleArn)
       if (!role)
@@ -419,7 +428,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
         ...(caller.session?.attribution ? { attribution: caller.session.attribution } : {}),
       })
-      audit.attribution = { ...audit.attribution, sessionAccessKeyId: minted.session.accessKeyId }
+      audit.attribution = withSessionKey(audit.attribution, minted.session.accessKeyId)
       const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
       return {
         output: {
