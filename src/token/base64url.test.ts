@@ -24,6 +24,10 @@ describe('decodeBase64url', () => {
     ['non-zero unused bits after 2 bytes', 'YWK'],
     ['non-ascii', 'YWJé'],
     ['dot', 'YW.j'],
+    ['control character', 'YWJj\u0000'],
+    ['character beyond latin-1', 'YWJj\u0161'],
+    ['padding inside', 'YQ==YWJj'],
+    ['stray character between quads', 'YWJj*YWJj'],
   ])('refuses %s', (_name, input) => {
     expect(decodeBase64url(input)).toBeUndefined()
   })
