@@ -39,17 +39,24 @@ export type EksService = ReturnType<typeof createEksService>
 
 /** EKS clusters: each one owns an OIDC issuer and its signing keys. */
 export function createEksService(deps: EksDeps) {
+  // A record's view is built once: the store cache hands out the same frozen record until a
+  // write replaces it, and the issuer base changes at most once (when the server listens).
+  const views = new WeakMap<ClusterRecord, { base: string; view: ClusterView }>()
   const view = (c: ClusterRecord): ClusterView => {
+    const base = deps.issuerBaseUrl()
+    const kept = views.get(c)
+    if (kept !== undefined && kept.base === base) return kept.view
     const v: ClusterView = {
       name: c.name,
       arn: c.arn,
       createdAt: new Date(c.createdAt),
       version: c.version,
-      identity: { oidc: { issuer: issuerUrl(deps.issuerBaseUrl(), c.issuerId) } },
+      identity: { oidc: { issuer: issuerUrl(base, c.issuerId) } },
       status: c.status,
       tags: c.tags,
     }
     if (c.roleArn !== undefined) v.roleArn = c.roleArn
+    views.set(c, { base, view: v })
     return v
   }
 

@@ -10,17 +10,32 @@ const JSON_TYPE = 'application/json'
 
 /** EKS restJson1 timestamps are epoch seconds. */
 function clusterJson(c: ClusterView): Record<string, unknown> {
-  return {
+  const json: Record<string, unknown> = {
     name: c.name,
     arn: c.arn,
     createdAt: c.createdAt.getTime() / 1000,
     version: c.version,
-    ...(c.roleArn !== undefined ? { roleArn: c.roleArn } : {}),
-    identity: c.identity,
-    status: c.status,
-    platformVersion: 'eks.1',
-    tags: c.tags,
   }
+  if (c.roleArn !== undefined) json.roleArn = c.roleArn
+  json.identity = c.identity
+  json.status = c.status
+  json.platformVersion = 'eks.1'
+  json.tags = c.tags
+  return json
+}
+
+/**
+ * DescribeCluster's answer, written once per view: the service hands out the same view while the
+ * cluster's record is unchanged, and every signed call of a pod may ask for it.
+ */
+const describeBodies = new WeakMap<ClusterView, string>()
+function describeBody(c: ClusterView): string {
+  let body = describeBodies.get(c)
+  if (body === undefined) {
+    body = JSON.stringify({ cluster: clusterJson(c) })
+    describeBodies.set(c, body)
+  }
+  return body
 }
 
 function parseJsonBody(body: Uint8Array): Record<string, unknown> {
@@ -58,11 +73,13 @@ function tagsOf(body: Record<string, unknown>): Record<string, string> | undefin
   return t as Record<string, string>
 }
 
-const ok = (status: number, value: unknown): RestReply => ({
+const okBody = (status: number, body: string): RestReply => ({
   status,
   headers: { 'content-type': JSON_TYPE },
-  body: JSON.stringify(value),
+  body,
 })
+
+const ok = (status: number, value: unknown): RestReply => okBody(status, JSON.stringify(value))
 
 interface EksCall {
   action: string
@@ -150,7 +167,7 @@ export function createEksRestRoute(
             action: 'DescribeCluster',
             resource: clusterArn(name),
             params: { name },
-            run: async () => ok(200, { cluster: clusterJson(await eks.describeCluster(name)) }),
+            run: async () => okBody(200, describeBody(await eks.describeCluster(name))),
           }
         }
         if (req.method === 'DELETE') {
