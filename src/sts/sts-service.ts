@@ -243,9 +243,8 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       }
       const r = role as RoleRecord
       const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
-      const claim = (name: string) => identity.claims[name]
-      const amr = claim('amr')
-      const azp = claim('azp')
+      const amr = identity.claims.amr
+      const azp = identity.claims.azp
       const values = globalConditionKeys(ctx)
       values[`${url}:sub`] = identity.subject
       values[`${url}:aud`] = identity.audience
