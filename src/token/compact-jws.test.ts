@@ -100,6 +100,25 @@ describe('parseCompactJws', () => {
   ])('parses a header with %s (ignored for key selection, JWT-04)', (_name, extra) => {
     expect(parseCompactJws(jws({ alg: 'ES256', ...extra })).spec.alg).toBe('ES256')
   })
+
+  it('checks a header once: later tokens with the same header share it, frozen', () => {
+    const header = { alg: 'RS384', kid: 'shared', jwk: { kty: 'RSA' } }
+    const first = parseCompactJws(jws(header))
+    const second = parseCompactJws(jws(header, b64({ iss: 'https://other.example' })))
+    expect(second.header).toBe(first.header)
+    expect(second.spec.alg).toBe('RS384')
+    expect(second.kid).toBe('shared')
+    expect(Object.isFrozen(first.header)).toBe(true)
+    expect(Object.isFrozen(first.header.jwk)).toBe(true)
+    // The payload and signature of each token are still its own.
+    expect(JSON.parse(second.payload.toString())).toEqual({ iss: 'https://other.example' })
+  })
+
+  it('refuses a refused header every time (only accepted headers are kept)', () => {
+    const token = jws({ alg: 'RS256', crit: ['exp'] })
+    expect(codeOf(() => parseCompactJws(token))).toBe('token.malformed')
+    expect(codeOf(() => parseCompactJws(token))).toBe('token.malformed')
+  })
 })
 
 describe('parseJsonObject', () => {

@@ -1,4 +1,5 @@
 import type { JWSHeaderParameters } from 'jose'
+import { deepFreeze } from '../deep-freeze.js'
 import { type AlgorithmSpec, algorithmSpec } from './algorithms.js'
 import { decodeBase64url } from './base64url.js'
 import { TOKEN_MESSAGES, tokenError } from './messages.js'
@@ -34,6 +35,56 @@ export function parseJsonObject(octets: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
+interface CheckedHeader {
+  readonly header: JWSHeaderParameters
+  readonly spec: AlgorithmSpec
+  readonly kid: string | undefined
+}
+
+/**
+ * Headers that passed {@link checkHeader}, by their segment: an issuer signs every token with the
+ * same few (`alg` and `kid`), and the outcome depends on the segment text alone. Bounded, and
+ * only short segments are kept.
+ */
+const checkedHeaders = new Map<string, CheckedHeader>()
+const CHECKED_HEADERS_MAX = 256
+const CHECKED_HEADER_MAX_LENGTH = 1024
+
+/** The protected header: base64url JSON object, allowed `alg`, string `kid`, no extensions. */
+function checkHeader(segment: string): CheckedHeader {
+  const octets = decodeBase64url(segment)
+  if (octets === undefined) throw malformed()
+  const header = parseJsonObject(octets) as JWSHeaderParameters
+  const { alg, kid } = header
+  if (typeof alg !== 'string' || alg === '') throw malformed()
+  if (
+    Object.hasOwn(header, 'crit') ||
+    Object.hasOwn(header, 'b64') ||
+    Object.hasOwn(header, 'enc') ||
+    Object.hasOwn(header, 'zip') ||
+    (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT')
+  ) {
+    throw malformed()
+  }
+  if (kid !== undefined && typeof kid !== 'string') throw malformed()
+  const spec = algorithmSpec(alg)
+  if (spec === undefined)
+    throw tokenError('token.bad_signature', TOKEN_MESSAGES.unsupportedAlgorithm)
+  return { header: deepFreeze(header), spec, kid }
+}
+
+function checkedHeader(segment: string): CheckedHeader {
+  const hit = checkedHeaders.get(segment)
+  if (hit !== undefined) return hit
+  const checked = checkHeader(segment)
+  if (segment.length <= CHECKED_HEADER_MAX_LENGTH) {
+    if (checkedHeaders.size >= CHECKED_HEADERS_MAX)
+      checkedHeaders.delete(checkedHeaders.keys().next().value as string)
+    checkedHeaders.set(segment, checked)
+  }
+  return checked
+}
+
 /**
  * Splits and checks a JWS in compact serialization (RFC 7515 §7.1) without verifying it:
  * exactly three non-empty, canonical base64url segments (so no JWE, which has five, no JSON
@@ -53,25 +104,7 @@ export function parseCompactJws(token: string): CompactJws {
   const signatureSegment = token.slice(second + 1)
   if (headerSegment === '' || payloadSegment === '') throw malformed()
 
-  const headerOctets = decodeBase64url(headerSegment)
-  if (headerOctets === undefined) throw malformed()
-  const header = parseJsonObject(headerOctets) as JWSHeaderParameters
-  const { alg, kid } = header
-  if (typeof alg !== 'string' || alg === '') throw malformed()
-  if (
-    Object.hasOwn(header, 'crit') ||
-    Object.hasOwn(header, 'b64') ||
-    Object.hasOwn(header, 'enc') ||
-    Object.hasOwn(header, 'zip') ||
-    (typeof header.cty === 'string' && header.cty.toUpperCase() === 'JWT')
-  ) {
-    throw malformed()
-  }
-  if (kid !== undefined && typeof kid !== 'string') throw malformed()
-  const spec = algorithmSpec(alg)
-  if (spec === undefined)
-    throw tokenError('token.bad_signature', TOKEN_MESSAGES.unsupportedAlgorithm)
-
+  const { header, spec, kid } = checkedHeader(headerSegment)
   const payload = decodeBase64url(payloadSegment)
   if (payload === undefined) throw malformed()
   const signature = signatureSegment === '' ? undefined : decodeBase64url(signatureSegment)
