@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { SessionSealer } from '../credentials/session.js'
+import type { Session, SessionSealer } from '../credentials/session.js'
 import { LanyardError } from '../errors.js'
 import type { Caller } from '../http/operation.js'
 import {
@@ -27,10 +27,9 @@ export type Authenticate = (request: SigV4Request, auth: SigV4Auth) => Promise<C
 
 const INVALID_KEY = 'The security token included in the request is invalid.'
 
-function sameString(a: string, b: string): boolean {
+function sameBytes(a: string, b: Buffer): boolean {
   const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
+  return x.length === b.length && timingSafeEqual(x, b)
 }
 
 /**
@@ -40,8 +39,27 @@ function sameString(a: string, b: string): boolean {
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
   const cache: SigningKeyCache = createSigningKeyCache()
   const rootArn = `arn:aws:iam::${deps.accountId}:root`
+  const rootKeyId = Buffer.from(deps.root.accessKeyId)
+  // A session's caller is the same on every call: opened sessions are the same frozen object call
+  // after call, each bound to its access key id (the sealer checks it), so it is built once.
+  const callers = new WeakMap<Session, Caller>()
+  const sessionCaller = (session: Session): Caller => {
+    let caller = callers.get(session)
+    if (caller === undefined) {
+      caller = Object.freeze({
+        kind: 'assumed-role',
+        arn: `arn:aws:sts::${deps.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
+        accountId: deps.accountId,
+        userId: `${session.roleId}:${session.sessionName}`,
+        accessKeyId: session.accessKeyId,
+        session,
+      } satisfies Caller)
+      callers.set(session, caller)
+    }
+    return caller
+  }
   return async (request, auth) => {
-    if (sameString(auth.accessKeyId, deps.root.accessKeyId)) {
+    if (sameBytes(auth.accessKeyId, rootKeyId)) {
       if (auth.securityToken !== undefined)
         throw new LanyardError('credentials.unknown_key', INVALID_KEY)
       verifySigV4(request, auth, deps.root.secretAccessKey, {
@@ -69,14 +87,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
           'The security token included in the request is expired',
         )
       }
-      return {
-        kind: 'assumed-role',
-        arn: `arn:aws:sts::${deps.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
-        accountId: deps.accountId,
-        userId: `${session.roleId}:${session.sessionName}`,
-        accessKeyId: auth.accessKeyId,
-        session,
-      }
+      return sessionCaller(session)
     }
     throw new LanyardError('credentials.unknown_key', INVALID_KEY)
   }

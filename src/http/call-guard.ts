@@ -3,6 +3,7 @@ import { type PendingAudit, withPendingAudit } from '../audit/in-transaction.js'
 import type { AuditWriter } from '../audit/writer.js'
 import { AccessDeniedError, type Authorizer } from '../authz/authorizer.js'
 import type { Caller, OperationContext } from '../call-context.js'
+import type { Session } from '../credentials/session.js'
 import { type Decision, explainDecision } from '../policy/index.js'
 import { toAwsError, type WireProtocol } from './aws-errors.js'
 import { buildEvent, callerIdentity, type EventInput } from './sts/cloudtrail.js'
@@ -41,7 +42,11 @@ export function createCallGuard(deps: {
 }) {
   const event = (
     call: GuardedCall,
-    outcome: { error?: unknown; decision?: Decision; response?: Record<string, unknown> },
+    outcome: {
+      error?: unknown
+      decision?: Decision | undefined
+      response?: Record<string, unknown>
+    },
   ): CloudTrailEvent => {
     const caller = call.ctx.caller as Caller
     const wire = outcome.error === undefined ? undefined : toAwsError(outcome.error, call.service)
@@ -59,7 +64,10 @@ export function createCallGuard(deps: {
     if (wire) input.error = { code: wire.code, message: wire.message }
     if (call.resource !== '*')
       input.resources = [{ type: resourceType(call.resource), ARN: call.resource }]
-    const attribution = { ...s?.attribution, sessionAccessKeyId: caller.accessKeyId }
+    const attribution =
+      s === undefined
+        ? { sessionAccessKeyId: caller.accessKeyId }
+        : attributionOf(s, caller.accessKeyId)
     input.lanyard = outcome.decision ? { decision: outcome.decision, attribution } : { attribution }
     return buildEvent(input)
   }
@@ -71,14 +79,13 @@ export function createCallGuard(deps: {
      */
     async run<T>(call: GuardedCall, fn: () => Promise<T>): Promise<T> {
       const caller = call.ctx.caller
-      const readOnly = isReadOnly(call.action)
       let decision: Decision | undefined
       // A write's record commits in the write's own transaction (see auditingStore); calls that
-      // write nothing, and failures, are recorded here.
-      const pending: PendingAudit = {
-        build: () => event(call, { ...(decision ? { decision } : {}) }),
-        written: false,
-      }
+      // write nothing, and failures, are recorded here. Only a call that may write needs its
+      // record carried into the write's transaction.
+      const pending: PendingAudit | undefined = isReadOnly(call.action)
+        ? undefined
+        : { build: () => event(call, { decision }), written: false }
       try {
         if (caller && caller.kind !== 'root') {
           decision = await deps.authorizer.authorize(
@@ -88,15 +95,19 @@ export function createCallGuard(deps: {
             call.ctx,
           )
         }
-        // Only a call that may write needs its record carried into the write's transaction.
-        const result = readOnly ? await fn() : await withPendingAudit(pending, fn)
+        if (pending === undefined) {
+          const result = await fn()
+          await deps.audit.record(event(call, { decision }))
+          return result
+        }
+        const result = await withPendingAudit(pending, fn)
         if (pending.event) deps.audit.committed(pending.event)
         else await deps.audit.record(pending.build())
         return result
       } catch (error) {
         const d = error instanceof AccessDeniedError ? error.decision : decision
-        if (!pending.written)
-          await deps.audit.record(event(call, { error, ...(d ? { decision: d } : {}) }))
+        if (pending === undefined || !pending.written)
+          await deps.audit.record(event(call, { error, decision: d }))
         if (error instanceof AccessDeniedError && deps.explainDenials) {
           throw new AccessDeniedError(
             `${error.message} (lanyard: ${explainDecision(error.decision).join('; ')})`,
@@ -110,6 +121,20 @@ export function createCallGuard(deps: {
 }
 
 export type CallGuard = ReturnType<typeof createCallGuard>
+
+/**
+ * A session's join keys with the access key id it signs with, the same for every call of the
+ * session (opened sessions are the same frozen object call after call): built once.
+ */
+const attributions = new WeakMap<Session, Readonly<Record<string, string>>>()
+function attributionOf(s: Session, accessKeyId: string): Readonly<Record<string, string>> {
+  let a = attributions.get(s)
+  if (a === undefined || a.sessionAccessKeyId !== accessKeyId) {
+    a = Object.freeze({ ...s.attribution, sessionAccessKeyId: accessKeyId })
+    attributions.set(s, a)
+  }
+  return a
+}
 
 function resourceType(arn: string): string {
   if (arn.includes(':role/')) return 'AWS::IAM::Role'
