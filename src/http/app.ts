@@ -51,6 +51,18 @@ const QUERY_NAMESPACES: Record<string, string> = {
   cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
 }
 
+const EMPTY_BODY: Uint8Array = new Uint8Array(0)
+
+/**
+ * A request with neither `Content-Length` nor `Transfer-Encoding` has no body (RFC 9112 §6.3, as
+ * node's parser reads it): its stream is left to node, which drains it once the answer is sent.
+ */
+function hasBody(req: IncomingMessage): boolean {
+  return (
+    req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined
+  )
+}
+
 /** Splits `rawHeaders` into pairs, as SigV4 canonicalisation needs them (order and duplicates kept). */
 function headerPairs(raw: readonly string[]): [string, string][] {
   const out: [string, string][] = []
@@ -97,7 +109,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       return (await pub.handle(path)) ?? plainError(404, 'not found')
     }
     const rest = deps.restRoutes.find((r) => r.matches(path))
-    const body = await readBody(req, deps.maxBodyBytes)
+    const body = hasBody(req) ? await readBody(req, deps.maxBodyBytes) : EMPTY_BODY
     const sigRequest: SigV4Request = {
       method,
       path,
