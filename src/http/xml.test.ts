@@ -15,6 +15,35 @@ describe('xml', () => {
     expect(escapeXml(input)).toBe(want)
   })
 
+  it('escapes exactly as stripping forbidden characters then replacing entities would', () => {
+    const forbidden =
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the reference of XML-01
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
+    const entities: Record<string, string> = {
+      '&': '&amp;',
+      '<': '&lt;',
+      '>': '&gt;',
+      '"': '&quot;',
+      "'": '&apos;',
+    }
+    const reference = (t: string) =>
+      t.replace(forbidden, '').replace(/[&<>"']/g, (c) => entities[c] as string)
+    const pool = ['a', 'Z', '0', '+', '/', '=', '&', '<', '>', '"', "'", '\t', '\n', '\r']
+    for (const c of [0x00, 0x08, 0x0b, 0x0c, 0x0e, 0x1f, 0x20, 0x7f, 0xe9, 0xd7ff, 0xe000])
+      pool.push(String.fromCharCode(c))
+    pool.push('\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD83D\uDE00', '\uFFFD', '\uFFFE', '\uFFFF')
+    let seed = 7
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed
+    }
+    for (let i = 0; i < 5000; i++) {
+      let text = ''
+      for (let n = next() % 12; n > 0; n--) text += pool[next() % pool.length]
+      expect(escapeXml(text)).toBe(reference(text))
+    }
+  })
+
   it('shapes an awsQuery response with lists as members', () => {
     const xml = queryResponseXml(
       'ListRoles',

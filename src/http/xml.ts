@@ -20,49 +20,69 @@ const ENTITIES: Record<string, string> = {
   '"': '&quot;',
   "'": '&apos;',
 }
-/**
- * Any character either replacement above could touch (a surrogate, even in a valid pair, only
- * sends the text down the full path). Most values (ids, ARNs, base64 tokens) have none: one
- * test, no copy.
- */
+// Controls XML 1.0 forbids (tab, LF and CR are allowed).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the class lists the forbidden characters
-const NEEDS_ESCAPING = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/
+// Surrogates (paired or not) and the two non-characters: only a two-byte string can hold them.
+const BEYOND_LATIN1 = /[\uD800-\uDFFF\uFFFE\uFFFF]/
+
+/**
+ * Whether either replacement below could change `text`. Most values (ids, ARNs, base64 tokens)
+ * need nothing, and this answers without a copy. Several narrow scans, because together they are
+ * far faster than one regular expression over the union of the classes (measured on a 1.3 KB
+ * session token: 0.5 µs against 2.8): `includes` of one character is a memchr, a class of
+ * control ranges alone stays on the regular expression engine's fast path, and a class of
+ * two-byte characters is answered at once for a Latin-1 string.
+ */
+function needsEscaping(text: string): boolean {
+  return (
+    text.includes('&') ||
+    text.includes('<') ||
+    text.includes('>') ||
+    text.includes('"') ||
+    text.includes("'") ||
+    FORBIDDEN_CONTROL.test(text) ||
+    BEYOND_LATIN1.test(text)
+  )
+}
 
 /** Escapes text for an element body or attribute. */
 export function escapeXml(text: string): string {
-  if (!NEEDS_ESCAPING.test(text)) return text
+  if (!needsEscaping(text)) return text
   return text.replace(FORBIDDEN, '').replace(SPECIAL, (c) => ENTITIES[c] as string)
 }
 
-/** One element and its content, as a string (concatenated, not pushed and joined). */
-function element(name: string, value: XmlValue): string {
-  if (value === undefined) return ''
+function write(name: string, value: XmlValue, out: string[]): void {
+  if (value === undefined) return
   if (Array.isArray(value)) {
-    let inner = ''
-    for (const item of value) inner += element('member', item)
-    return `<${name}>${inner}</${name}>`
+    out.push(`<${name}>`)
+    for (const item of value) write('member', item, out)
+    out.push(`</${name}>`)
+  } else if (typeof value === 'object') {
+    out.push(`<${name}>`)
+    for (const key of Object.keys(value)) write(key, (value as XmlObject)[key], out)
+    out.push(`</${name}>`)
+  } else {
+    out.push(`<${name}>${escapeXml(String(value))}</${name}>`)
   }
-  if (typeof value === 'object') {
-    let inner = ''
-    for (const key of Object.keys(value)) inner += element(key, (value as XmlObject)[key])
-    return `<${name}>${inner}</${name}>`
-  }
-  return `<${name}>${escapeXml(String(value))}</${name}>`
 }
 
-/** `<Action>Response xmlns=…><Action>Result>…</…Result><ResponseMetadata>…` as awsQuery shapes it. */
+/**
+ * `<Action>Response xmlns=…><Action>Result>…</…Result><ResponseMetadata>…` as awsQuery shapes it.
+ * Pieces are joined once at the end: concatenating them instead leaves a tree of strings that the
+ * server flattens anyway when it measures and writes the body, and that costs more (measured).
+ */
 export function queryResponseXml(
   action: string,
   namespace: string,
   result: XmlObject | undefined,
   requestId: string,
 ): string {
-  const body = result === undefined ? '' : element(`${action}Result`, result)
-  return (
-    `<${action}Response xmlns="${escapeXml(namespace)}">${body}` +
-    `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>` +
-    `</${action}Response>`
-  )
+  const out: string[] = [`<${action}Response xmlns="${escapeXml(namespace)}">`]
+  if (result !== undefined) write(`${action}Result`, result, out)
+  out.push(`<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>`)
+  out.push(`</${action}Response>`)
+  return out.join('')
 }
 
 /** The awsQuery error envelope. */
