@@ -13,12 +13,27 @@ function isSpace(c: number): boolean {
 // are separated by a space that `[^\t-\r ]` cannot match.
 const ALREADY_TRIMMED = /^[^\t-\r ]+(?: [^\t-\r ]+)*$/
 
+// Long values are trimmed twice per request, when its authentication is read and when it is
+// canonicalised (the session token, always the same string): the last long one's answer is kept.
+const LONG_VALUE = 256
+let lastLong = ''
+let lastLongTrimmed = ''
+
 /**
  * "Trimall" of a header value (IAM User Guide, "Create a canonical request"): leading and trailing
  * whitespace removed, each inner run of whitespace (including an obs-fold line break) replaced by
  * one space.
  */
 export function trimHeaderValue(value: string): string {
+  if (value.length < LONG_VALUE) return trimAll(value)
+  if (value !== lastLong) {
+    lastLongTrimmed = trimAll(value)
+    lastLong = value
+  }
+  return lastLongTrimmed
+}
+
+function trimAll(value: string): string {
   if (ALREADY_TRIMMED.test(value)) return value
   let start = 0
   let end = value.length

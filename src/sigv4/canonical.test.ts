@@ -117,6 +117,18 @@ describe('canonicalHeaders', () => {
     )
   })
 
+  it('trims long values (such as session tokens) one after the other, each its own way', () => {
+    const token = 'A'.repeat(300)
+    const spaced = `  ${'B'.repeat(150)}   ${'C'.repeat(150)}  `
+    const cleaned = `${'B'.repeat(150)} ${'C'.repeat(150)}`
+    for (let i = 0; i < 2; i++) {
+      expect(trimHeaderValue(token)).toBe(token)
+      expect(trimHeaderValue(spaced)).toBe(cleaned)
+      expect(trimHeaderValue(spaced)).toBe(cleaned)
+      expect(trimHeaderValue(` ${token}`)).toBe(token)
+    }
+  })
+
   it('lower-cases names, joins repeats in received order, keeps only the signed ones', () => {
     const headers = [
       ['Host', 'example.com'],
