@@ -169,3 +169,40 @@ describe('authorizer: what it keeps per session follows every change', () => {
     await store.close()
   })
 })
+
+describe('authorizer: global condition keys', () => {
+  it('decides on the global keys of each call and on the keys given with it', async () => {
+    const store = await storeWithRole([])
+    await store.rolePolicies.put({
+      roleName: 'r',
+      policyName: 'team',
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'eks:DescribeCluster',
+            Resource: '*',
+            Condition: {
+              IpAddress: { 'aws:SourceIp': '10.0.0.0/8' },
+              StringEquals: { 'eks:Extra': 'yes' },
+            },
+          },
+        ],
+      }),
+    })
+    const authorizer = createAuthorizer({ store, policies: createPolicyCache() })
+    const who = caller()
+    const inside = { ...ctx, sourceIp: '10.1.2.3' }
+    const allowed = await authorizer.authorize(who, 'eks:DescribeCluster', CLUSTER, inside, {
+      'eks:Extra': 'yes',
+    })
+    expect(allowed.decision).toBe('allowed')
+    await expect(
+      authorizer.authorize(who, 'eks:DescribeCluster', CLUSTER, inside, { 'eks:Extra': 'no' }),
+    ).rejects.toBeInstanceOf(AccessDeniedError)
+    await expect(
+      authorizer.authorize(who, 'eks:DescribeCluster', CLUSTER, ctx, { 'eks:Extra': 'yes' }),
+    ).rejects.toBeInstanceOf(AccessDeniedError)
+  })
+})

@@ -1,6 +1,7 @@
 import type { Caller, OperationContext } from '../call-context.js'
 import { LanyardError } from '../errors.js'
 import { isoSeconds } from '../iso-time.js'
+import { deferredRequestContext } from '../policy/context.js'
 import {
   type CompiledPolicy,
   compilePolicy,
@@ -166,6 +167,15 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     return k.set
   }
 
+  /** The session's kept policy set for this role record, if it has one (no await on a hit). */
+  const keptSet = (
+    caller: Caller,
+    role: RoleRecord | undefined,
+  ): Omit<PolicySet, 'resource'> | undefined => {
+    const s = caller.session
+    return s === undefined || role === undefined ? undefined : keptFor(s, role).set
+  }
+
   /** The request context of a signed call (reference_policies_condition-keys, global keys). */
   const contextFor = async (
     caller: Caller,
@@ -204,15 +214,19 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     return keys
   }
 
-  /** The request context of a signed call (reference_policies_condition-keys, global keys). */
+  /**
+   * The request context of a signed call (reference_policies_condition-keys, global keys), built
+   * only if a condition reads it: from `ctx`, fixed when the request arrived, and `extra`, read
+   * while the call is decided.
+   */
   const contextOf = (
     caller: Caller,
     ctx: OperationContext,
-    extra: Record<string, string | string[]>,
+    extra: Record<string, string | string[]> | undefined,
     role: RoleRecord | undefined,
   ) =>
-    createRequestContext(
-      Object.assign(globalConditionKeys(ctx), extra),
+    deferredRequestContext(
+      () => Object.assign(globalConditionKeys(ctx), extra),
       principalKeys(caller, role),
     )
 
@@ -229,12 +243,12 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     ): Promise<Decision> {
       // One read of the role serves both the policies and the principal tags.
       const role = await sessionRole(caller)
-      const set = await sessionPolicies(caller, role)
+      const set = keptSet(caller, role) ?? (await sessionPolicies(caller, role))
       const request = {
         principal: { arn: caller.arn, account: caller.accountId, userId: caller.userId },
         action,
         resource,
-        context: contextOf(caller, ctx, extra ?? {}, role),
+        context: contextOf(caller, ctx, extra, role),
       }
       const fast = evaluatePolicies(request, set)
       if (fast.decision === 'allowed') return fast

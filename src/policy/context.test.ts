@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createRequestContext, lookupContext, type MapRequestContext } from './context.js'
+import {
+  createRequestContext,
+  deferredRequestContext,
+  lookupContext,
+  type MapRequestContext,
+} from './context.js'
 
 describe('createRequestContext', () => {
   it('looks keys up case-insensitively (reference_policies_elements_condition)', () => {
@@ -23,5 +28,31 @@ describe('createRequestContext', () => {
     const ctx = createRequestContext({ 'X:Y': 'v' })
     expect(lookupContext(ctx, 'x:y', 'X:Y')).toBe('v')
     expect(lookupContext({ get: (k) => (k === 'X:Y' ? 'w' : undefined) }, 'x:y', 'X:Y')).toBe('w')
+  })
+})
+
+describe('deferredRequestContext', () => {
+  it('builds its keys once, when one is first looked up, over its base', () => {
+    const base = createRequestContext({ 'aws:PrincipalAccount': '123456789012' })
+    let built = 0
+    const ctx = deferredRequestContext(() => {
+      built++
+      return { 'AWS:SourceIp': '1.2.3.4', 'aws:TagKeys': ['a'], 'x:none': undefined }
+    }, base)
+    expect(built).toBe(0)
+    expect(ctx.get('aws:sourceip')).toBe('1.2.3.4')
+    expect(lookupContext(ctx, 'aws:tagkeys', 'aws:TagKeys')).toEqual(['a'])
+    expect(ctx.get('aws:principalaccount')).toBe('123456789012')
+    expect(ctx.get('x:none')).toBeUndefined()
+    expect([...(ctx as MapRequestContext).keys()].sort()).toEqual([
+      'aws:principalaccount',
+      'aws:sourceip',
+      'aws:tagkeys',
+    ])
+    expect(built).toBe(1)
+  })
+
+  it('refuses a base it cannot layer over', () => {
+    expect(() => deferredRequestContext(() => ({}), { get: () => undefined })).toThrow(TypeError)
   })
 })
