@@ -16,8 +16,12 @@ export interface SqliteAuditIndexer {
 }
 
 export interface AuditIndexerOptions {
-  /** How often the indexer looks for new journal records (default 100 ms). */
+  /**
+   * How often the indexer looks at the journal (default 100 ms); it copies when nothing was
+   * appended since its last look, or when `maxBacklogBytes` wait (default 64 MiB).
+   */
   indexIntervalMs?: number
+  maxBacklogBytes?: number
   /** How often the counter thread reads the change counter (default 10 ms). */
   counterIntervalMs?: number
   /** Told when the journal held lines that are not records (they are skipped). */
@@ -40,7 +44,8 @@ function newWorker(data: AuditWorkerData): Worker {
 /**
  * Keeps the SQLite database at `path` (a file, not `:memory:`) up to date with the audit journal
  * in `journalDir`, off the request thread: an indexer thread copies the journal into
- * `audit_events` (at the lowest CPU priority, checkpointing the WAL after it writes), a counter
+ * `audit_events` when the server is quiet or the backlog is large (at the lowest CPU priority,
+ * checkpointing the WAL after it writes), a counter
  * thread reads the change counter. A thread that dies is started again after `RESTART_MS`: the
  * journal keeps the records meanwhile, and readers of the trail read them from there.
  */
@@ -78,7 +83,13 @@ export function startSqliteAuditIndexer(
   }
 
   const indexer = start(
-    { role: 'indexer', path, journalDir, intervalMs: options.indexIntervalMs ?? 100 },
+    {
+      role: 'indexer',
+      path,
+      journalDir,
+      intervalMs: options.indexIntervalMs ?? 100,
+      maxBacklogBytes: options.maxBacklogBytes ?? 64 * 1024 * 1024,
+    },
     (m) => {
       const report = m as IndexerReport
       if ('flushed' in report) {

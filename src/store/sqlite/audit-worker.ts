@@ -11,6 +11,7 @@ import { setPriority } from 'node:os'
 import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { indexDue, type JournalState } from '../audit-journal/backlog.js'
 import {
   decodeJournalChunk,
   type JournalPosition,
@@ -28,9 +29,9 @@ import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } fr
  * - `indexer`: copies the audit journal (store/audit-journal) into `audit_events` in large
  *   transactions, each committing its rows with the journal position they reach, deletes the
  *   segments it has copied, and checkpoints the WAL after it wrote (PASSIVE: it never waits for,
- *   nor blocks, other connections). It runs at the lowest CPU priority (Linux): the records are
- *   already durable in the journal, so indexing yields to the threads answering requests and
- *   catches up when they leave it CPU.
+ *   nor blocks, other connections). The records are already durable in the journal, so it copies
+ *   when the server is quiet or the backlog is large (`indexDue`), at the lowest CPU priority
+ *   (Linux): indexing yields to the threads answering requests.
  * - `counter`: reads the change counter (migration 4) every `counterMs` and reports when it moved,
  *   so the request thread never reads SQLite to learn of other processes' writes.
  *
@@ -41,8 +42,10 @@ export interface AuditWorkerData {
   path: string
   /** Indexer: the journal's directory. */
   journalDir?: string
-  /** Indexer: how often to look for new journal records. */
+  /** Indexer: how often to look at the journal. */
   intervalMs?: number
+  /** Indexer: copy even while the server writes once this many bytes wait (see `indexDue`). */
+  maxBacklogBytes?: number
   /** Counter: how often to read the change counter. */
   counterMs?: number
 }
@@ -101,7 +104,7 @@ function readSegment(path: string, offset: number, max: number): { bytes: Buffer
   }
 }
 
-function runIndexer(dir: string, intervalMs: number) {
+function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
   lowerThisThreadsPriority()
   const insert = db.prepare(AUDIT_INSERT_SQL)
   const getPosition = db.prepare(JOURNAL_POSITION_SQL)
@@ -184,8 +187,38 @@ function runIndexer(dir: string, intervalMs: number) {
       // Busy or a transient I/O error: the next round starts again from the committed position.
     }
   }
-  const timer = setInterval(tick, intervalMs)
-  tick()
+
+  /** The journal's newest segment and size, and the bytes not copied yet. */
+  const look = (): JournalState => {
+    const at = getPosition.get() as JournalPosition
+    let newest = 0
+    let newestSize = 0
+    let backlog = 0
+    for (const n of segments()) {
+      if (n < at.segment) continue
+      let size = 0
+      try {
+        size = statSync(join(dir, segmentName(n))).size
+      } catch {
+        continue // deleted meanwhile
+      }
+      backlog += n === at.segment ? Math.max(0, size - at.offset) : size
+      newest = n
+      newestSize = size
+    }
+    return { newest, newestSize, backlog }
+  }
+  let last: JournalState | undefined
+  const timer = setInterval(() => {
+    try {
+      const now = look()
+      if (indexDue(last, now, maxBacklogBytes)) tick()
+      last = now
+    } catch {
+      last = undefined // the next look decides afresh
+    }
+  }, intervalMs)
+  tick() // what a previous server left
   port.on('message', (msg: IndexRequest | 'stop') => {
     if (msg === 'stop') {
       clearInterval(timer)
@@ -228,7 +261,7 @@ function runCounter(counterMs: number) {
 
 if (data.role === 'indexer') {
   if (data.journalDir === undefined) throw new Error('the indexer needs the journal directory')
-  runIndexer(data.journalDir, data.intervalMs ?? 100)
+  runIndexer(data.journalDir, data.intervalMs ?? 100, data.maxBacklogBytes ?? 64 * 1024 * 1024)
 } else {
   runCounter(data.counterMs ?? 10)
 }

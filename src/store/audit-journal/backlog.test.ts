@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { indexDue, type JournalState } from './backlog.js'
+
+const state = (newest: number, newestSize: number, backlog: number): JournalState => ({
+  newest,
+  newestSize,
+  backlog,
+})
+const MAX = 1000
+
+describe('indexDue', () => {
+  it.each([
+    ['nothing to copy', undefined, state(1, 50, 0), false],
+    ['nothing to copy, quiet', state(1, 50, 0), state(1, 50, 0), false],
+    ['first look: not known to be quiet yet', undefined, state(1, 50, 50), false],
+    ['quiet since the last look', state(1, 50, 50), state(1, 50, 50), true],
+    ['the writer appended', state(1, 50, 50), state(1, 90, 90), false],
+    [
+      'the writer started a new segment of the same size',
+      state(1, 50, 50),
+      state(2, 50, 100),
+      false,
+    ],
+    ['busy, but the backlog reached its bound', state(1, 50, 50), state(1, 1500, MAX), true],
+    ['first look at a large backlog', undefined, state(3, 10, MAX + 1), true],
+  ])('%s', (_, before, now, due) => {
+    expect(indexDue(before, now, MAX)).toBe(due)
+  })
+})

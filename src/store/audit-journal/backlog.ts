@@ -1,0 +1,28 @@
+/** What the indexer sees of the journal at one look. */
+export interface JournalState {
+  /** The newest segment's number and size: they change whenever the writer appends. */
+  newest: number
+  newestSize: number
+  /** Bytes written and not indexed yet. */
+  backlog: number
+}
+
+/**
+ * Whether the indexer copies the journal now. It waits while the server is writing (the
+ * journal changed since the last look): copying competes with the threads answering requests
+ * for CPU and memory bandwidth even at the lowest priority, and the records are durable and
+ * readable meanwhile. It copies once the server is quiet (nothing appended since the last look),
+ * or at once when the backlog reaches `maxBacklogBytes`, which bounds what readers of the trail
+ * scan and the disk the journal holds.
+ */
+export function indexDue(
+  before: JournalState | undefined,
+  now: JournalState,
+  maxBacklogBytes: number,
+): boolean {
+  if (now.backlog <= 0) return false
+  if (now.backlog >= maxBacklogBytes) return true
+  return (
+    before !== undefined && before.newest === now.newest && before.newestSize === now.newestSize
+  )
+}
