@@ -92,6 +92,20 @@ describe('QueryInput', () => {
     expect(() => r.done()).toThrow('Member must have length less than or equal to 2')
   })
 
+  it('decides min and max as exact code-point counts would, at and around every bound', () => {
+    const values = ['', 'a', 'ab', '😀', 'a😀', '😀😀', '😀a😀', 'abcd', '\uD83Daa', '😀😀😀😀']
+    for (const value of values)
+      for (let min = 0; min <= 5; min++)
+        for (let max = min; max <= 8; max++) {
+          const q = input({ RoleSessionName: value })
+          q.string('RoleSessionName', { min, max })
+          const n = [...value].length
+          const ok = n >= min && n <= max
+          if (ok) expect(() => q.done(), `${value} ${min}..${max}`).not.toThrow()
+          else expect(() => q.done(), `${value} ${min}..${max}`).toThrow(/Member must have length/)
+        }
+  })
+
   it('never echoes a sensitive value', () => {
     const q = input({ WebIdentityToken: 'abc' })
     q.string('WebIdentityToken', { min: 4, sensitive: true })

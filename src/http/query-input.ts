@@ -87,7 +87,14 @@ export class QueryInput {
       if (rule.required) this.fail(name, null, 'must not be null')
       return undefined
     }
-    const length = codePointLength(value)
+    // A string has between half its UTF-16 units and all of them as code points: they are only
+    // counted when that range reaches past a bound (a 1 KB token is otherwise scanned for nothing).
+    const units = value.length
+    const length =
+      (rule.max !== undefined && units > rule.max) ||
+      (rule.min !== undefined && Math.ceil(units / 2) < rule.min)
+        ? codePointLength(value)
+        : units
     if (rule.min !== undefined && length < rule.min) {
       this.fail(
         name,
