@@ -31,7 +31,7 @@ const top = Number(process.argv[3] ?? 40)
 
 /**
  * A directory (one server's `--cpu-prof` files, one per thread: the event loop, the audit
- * appender and checkpointer, tsx's loader): each thread's busy time over the whole profile and
+ * indexer and counter, tsx's loader): each thread's busy time over the whole profile and
  * its costliest functions, so the threads beside the event loop show what they cost too.
  */
 if (statSync(file).isDirectory()) {

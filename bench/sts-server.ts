@@ -25,18 +25,20 @@ const { startServer } = (await import(
  *
  * IPC: sends `{ type: 'ready', port }` once listening; `{ type: 'usage' }` answers the event loop's
  * busy time and the process's
- * CPU time so far (all threads, microseconds); `{ type: 'stop' }` closes it (Lanyard drains and
+ * CPU time so far (all threads, microseconds); `{ type: 'settle' }` answers `settled` once Lanyard's
+ * audit indexer has copied its journal into SQLite; `{ type: 'stop' }` closes it (Lanyard drains and
  * closes its store) and exits, which also writes a `--cpu-prof` profile. It exits when the
  * parent goes away.
  */
 
 export type ServerMode = 'baseline' | 'limit' | 'lanyard'
 
-export type ServerRequest = { type: 'stop' } | { type: 'usage' }
+export type ServerRequest = { type: 'stop' } | { type: 'usage' } | { type: 'settle' }
 
 export type ServerReply =
   | { type: 'ready'; port: number }
   | { type: 'usage'; cpuUs: number; mainUs: number }
+  | { type: 'settled' }
   | { type: 'failed'; error: string }
 
 /** The constant answer of the bare servers: a real exchange response (set by the parent). */
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0))
   const mode = process.argv[2] as ServerMode
   let close: () => Promise<void>
+  let settle: () => Promise<void> = async () => undefined
   let port: number
   if (mode === 'lanyard') {
     const dataDir = process.env.BENCH_DATA_DIR
@@ -114,6 +117,7 @@ async function main(): Promise<void> {
     const running = await startServer(config, { logger: pino({ level: 'silent' }) })
     port = Number(new URL(running.url).port)
     close = () => running.close()
+    settle = () => running.flushAudit()
   } else {
     let handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void
     if (mode === 'baseline') handle = baseline
@@ -137,6 +141,10 @@ async function main(): Promise<void> {
       // The event loop's busy time: what the request thread itself spent.
       const mainUs = performance.eventLoopUtilization().active * 1000
       send({ type: 'usage', cpuUs: u.user + u.system, mainUs } satisfies ServerReply)
+      return
+    }
+    if (m.type === 'settle') {
+      void settle().then(() => send({ type: 'settled' } satisfies ServerReply))
       return
     }
     void close().then(

@@ -44,6 +44,11 @@ export interface RunningServer {
   accountId: string
   region: string
   caBundle: string | undefined
+  /**
+   * Resolves once every audit record written so far is copied from the journal into the
+   * database (readers of the trail see them before that too: they also read the journal).
+   */
+  flushAudit(): Promise<void>
   /** Stops accepting, drains in-flight requests, closes the store. */
   close(): Promise<void>
 }
@@ -87,7 +92,12 @@ export async function startServer(
     await store.close()
   }
   try {
-    return await serve(config, logger, { store, journal, closeStorage })
+    return await serve(config, logger, {
+      store,
+      journal,
+      flushAudit: () => indexer.flush(),
+      closeStorage,
+    })
   } catch (err) {
     await closeStorage()
     throw err
@@ -100,6 +110,7 @@ async function serve(
   storage: {
     store: Store
     journal: AuditJournal
+    flushAudit: () => Promise<void>
     closeStorage: () => Promise<void>
   },
 ): Promise<RunningServer> {
@@ -265,6 +276,7 @@ async function serve(
     accountId: account.accountId,
     region: config.region,
     caBundle: tlsFiles?.ca,
+    flushAudit: storage.flushAudit,
     close() {
       closing ??= (async () => {
         ready = false

@@ -1,3 +1,9 @@
+/**
+ * The backlog at which the indexer copies even while the server writes: 16 MiB is about 7,000
+ * exchange records, a few seconds of a saturated server; readers of the trail scan at most this.
+ */
+export const DEFAULT_MAX_BACKLOG_BYTES = 16 * 1024 * 1024
+
 /** What the indexer sees of the journal at one look. */
 export interface JournalState {
   /** The newest segment's number and size: they change whenever the writer appends. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { DEFAULT_MAX_BACKLOG_BYTES } from '../audit-journal/backlog.js'
 import type { AuditWorkerData, CounterMoved, IndexerReport, IndexRequest } from './audit-worker.js'
 
 export interface SqliteAuditIndexer {
@@ -18,7 +19,7 @@ export interface SqliteAuditIndexer {
 export interface AuditIndexerOptions {
   /**
    * How often the indexer looks at the journal (default 100 ms); it copies when nothing was
-   * appended since its last look, or when `maxBacklogBytes` wait (default 64 MiB).
+   * appended since its last look, or when `maxBacklogBytes` wait (default 16 MiB).
    */
   indexIntervalMs?: number
   maxBacklogBytes?: number
@@ -88,7 +89,7 @@ export function startSqliteAuditIndexer(
       path,
       journalDir,
       intervalMs: options.indexIntervalMs ?? 100,
-      maxBacklogBytes: options.maxBacklogBytes ?? 64 * 1024 * 1024,
+      maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
     },
     (m) => {
       const report = m as IndexerReport

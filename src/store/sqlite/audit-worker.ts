@@ -11,7 +11,7 @@ import { setPriority } from 'node:os'
 import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { indexDue, type JournalState } from '../audit-journal/backlog.js'
+import { DEFAULT_MAX_BACKLOG_BYTES, indexDue, type JournalState } from '../audit-journal/backlog.js'
 import {
   decodeJournalChunk,
   type JournalPosition,
@@ -261,7 +261,11 @@ function runCounter(counterMs: number) {
 
 if (data.role === 'indexer') {
   if (data.journalDir === undefined) throw new Error('the indexer needs the journal directory')
-  runIndexer(data.journalDir, data.intervalMs ?? 100, data.maxBacklogBytes ?? 64 * 1024 * 1024)
+  runIndexer(
+    data.journalDir,
+    data.intervalMs ?? 100,
+    data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
+  )
 } else {
   runCounter(data.counterMs ?? 10)
 }
