@@ -90,6 +90,35 @@ const SCENARIOS: readonly Scenario[] = [
   scenario('r100k', 'exchange', 10),
 ]
 
+/**
+ * Scenarios whose ratio is a target run back to back in every run (their order within the pair
+ * alternating from run to run), so both sides of a ratio see the same phase of a shared host;
+ * a target's ratio is the median of the runs' ratios.
+ */
+const PAIRS: readonly (readonly [string, string])[] = [
+  ['baseline-50', 'signed-50'],
+  ['limit-50', 'exchange-50'],
+  ['limit-10', 'exchange-10'],
+  ['r100-10', 'r100k-10'],
+  ['r100-50', 'r100k-50'],
+]
+
+/** The order of run `run`: pairs rotating, each pair's two sides adjacent, then the rest. */
+function runOrder(scenarios: readonly Scenario[], run: number): Scenario[] {
+  const byKey = new Map(scenarios.map((s) => [s.key, s]))
+  const groups: Scenario[][] = []
+  const paired = new Set<string>()
+  for (const [a, b] of PAIRS) {
+    const sa = byKey.get(a)
+    const sb = byKey.get(b)
+    if (!sa || !sb) continue
+    groups.push(run % 2 === 0 ? [sa, sb] : [sb, sa])
+    paired.add(a).add(b)
+  }
+  for (const s of scenarios) if (!paired.has(s.key)) groups.push([s])
+  return groups.flatMap((_, i) => groups[(i + run) % groups.length] as Scenario[])
+}
+
 const EXPECT: Record<SetName, { status: number; contains: string[] }> = {
   exchange: {
     status: 200,
@@ -230,7 +259,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_SCENARIOS?.split(',')
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS
   console.log(
-    `sts-bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, load average ${loadavg()[0]?.toFixed(2)}; servers and load generator in separate processes on loopback; ${RUNS} runs x ${MS} ms per scenario after ${WARMUP_MS} ms warm-up, rotating order`,
+    `sts-bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, load average ${loadavg()[0]?.toFixed(2)}; servers and load generator in separate processes on loopback; ${RUNS} runs x ${MS} ms per scenario after ${WARMUP_MS} ms warm-up; compared scenarios back to back, in rotating order`,
   )
   const log = (line: string) => console.log(`sts-bench: ${line}`)
   const fixture: BenchFixture = await createFixture({ tokens: TOKENS, log })
@@ -365,8 +394,7 @@ async function main(): Promise<void> {
 
     const samples = new Map<string, Sample[]>()
     for (let run = 0; run < RUNS; run++) {
-      for (let k = 0; k < scenarios.length; k++) {
-        const s = scenarios[(k + run) % scenarios.length] as Scenario
+      for (const s of runOrder(scenarios, run)) {
         const r = await measure(s, WARMUP_MS, MS)
         samples.set(s.key, [...(samples.get(s.key) ?? []), r])
       }
@@ -422,6 +450,12 @@ function report(
     median((samples.get(key) ?? []).map((r) => r.serverUsPerRequest))
   const loadUs = (key: string) => median((samples.get(key) ?? []).map((r) => r.loadUsPerRequest))
   const mainUs = (key: string) => median((samples.get(key) ?? []).map((r) => r.mainUsPerRequest))
+  /** The median over the runs of run i's `f(a_i, b_i)` (paired scenarios run back to back). */
+  const paired = (a: string, b: string, f: (x: Sample, y: Sample) => number) => {
+    const xs = samples.get(a) ?? []
+    const ys = samples.get(b) ?? []
+    return median(xs.map((x, i) => f(x, ys[i] as Sample)))
+  }
   const spread = (key: string, f: (r: Sample) => number, show: (n: number) => string) => {
     const list = (samples.get(key) ?? []).map(f)
     return list.length === 0 ? '' : `${show(Math.min(...list))}..${show(Math.max(...list))}`
@@ -464,7 +498,7 @@ function report(
   const has = (...keys: string[]) => keys.every((k) => samples.has(k))
   const checks: [string, string, string, boolean][] = []
   if (has('exchange-50', 'limit-50')) {
-    const r = rps('exchange-50') / rps('limit-50')
+    const r = paired('exchange-50', 'limit-50', (x, y) => x.rps / y.rps)
     checks.push([
       'exchange / limit',
       pct(r),
@@ -482,7 +516,7 @@ function report(
     ])
   }
   if (has('signed-50', 'baseline-50')) {
-    const r = rps('signed-50') / rps('baseline-50')
+    const r = paired('signed-50', 'baseline-50', (x, y) => x.rps / y.rps)
     checks.push([
       'signed_call / baseline',
       pct(r),
@@ -491,7 +525,7 @@ function report(
     ])
   }
   if (has('r100k-10', 'r100-10')) {
-    const g = p99('r100k-10') / p99('r100-10') - 1
+    const g = paired('r100k-10', 'r100-10', (x, y) => x.p99 / y.p99) - 1
     checks.push([
       'p99 100,000 roles vs 100 roles',
       `${g >= 0 ? '+' : ''}${pct(g)}`,
@@ -500,21 +534,32 @@ function report(
     ])
   }
   if (has('exchange-50', 'limit-50')) {
-    const r = serverUs('limit-50') / serverUs('exchange-50')
+    const r = paired(
+      'limit-50',
+      'exchange-50',
+      (x, y) => x.serverUsPerRequest / y.serverUsPerRequest,
+    )
     checks.push(['(exchange / limit, by server CPU)', pct(r), '', true])
   }
   if (has('signed-50', 'baseline-50')) {
-    const r = serverUs('baseline-50') / serverUs('signed-50')
+    const r = paired(
+      'baseline-50',
+      'signed-50',
+      (x, y) => x.serverUsPerRequest / y.serverUsPerRequest,
+    )
     checks.push(['(signed_call / baseline, by CPU)', pct(r), '', true])
   }
   if (has('limit-50', 'baseline-50')) {
     checks.push([
       '(limit / baseline, for reference)',
-      pct(rps('limit-50') / rps('baseline-50')),
+      pct(rps('limit-50') / rps('baseline-50')), // not paired: medians
       '',
       true,
     ])
   }
+  console.log(
+    "ratios: the median over the runs of each run's ratio between two scenarios measured back to back",
+  )
   console.log(['ratio'.padEnd(34), 'measured'.padStart(10), 'target'.padStart(14), ''].join(' '))
   for (const [name, value, target, met] of checks) {
     console.log(
