@@ -1,7 +1,7 @@
 import type { AuditRecord, Store, StoreTx } from '../store/ports.js'
 import type { CloudTrailEvent } from './event.js'
 
-/** Where committed audit records go: batches appended durably, resolved after the commit. */
+/** Where audit records go: each batch appended durably (committed), resolved once it is. */
 export interface AuditSink {
   append(records: readonly AuditRecord[]): Promise<void>
 }
