@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { remember } from '../bounded-map.js'
 import { deepFreeze } from '../deep-freeze.js'
 import { LanyardError } from '../errors.js'
 import { createRandomPool, type RandomPool } from './random-pool.js'
@@ -144,8 +145,7 @@ export function createSessionSealer(
       }
       if (!sameKeyId(session.accessKeyId, accessKeyId)) throw invalid()
       deepFreeze(session)
-      if (opened.size >= OPENED_MAX) opened.delete(opened.keys().next().value as string)
-      opened.set(sessionToken, session)
+      remember(opened, sessionToken, session, OPENED_MAX)
       return session
     },
   }

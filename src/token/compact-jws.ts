@@ -1,4 +1,5 @@
 import type { JWSHeaderParameters } from 'jose'
+import { remember } from '../bounded-map.js'
 import { deepFreeze } from '../deep-freeze.js'
 import { type AlgorithmSpec, algorithmSpec } from './algorithms.js'
 import { decodeBase64url } from './base64url.js'
@@ -77,11 +78,8 @@ function checkedHeader(segment: string): CheckedHeader {
   const hit = checkedHeaders.get(segment)
   if (hit !== undefined) return hit
   const checked = checkHeader(segment)
-  if (segment.length <= CHECKED_HEADER_MAX_LENGTH) {
-    if (checkedHeaders.size >= CHECKED_HEADERS_MAX)
-      checkedHeaders.delete(checkedHeaders.keys().next().value as string)
-    checkedHeaders.set(segment, checked)
-  }
+  if (segment.length <= CHECKED_HEADER_MAX_LENGTH)
+    remember(checkedHeaders, segment, checked, CHECKED_HEADERS_MAX)
   return checked
 }
 

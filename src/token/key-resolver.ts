@@ -1,4 +1,5 @@
 import type { JWK } from 'jose'
+import { remember } from '../bounded-map.js'
 import type { CompactJws } from './compact-jws.js'
 import { buildKeySet, type KeySelection, type KeySet, type KeySetEntry } from './key-set.js'
 import { TOKEN_MESSAGES, tokenError } from './messages.js'
@@ -46,17 +47,6 @@ const noKey = (cause?: unknown) =>
 function chosen(selection: KeySelection): KeySetEntry {
   if (selection === 'none' || selection === 'ambiguous') throw noKey()
   return selection
-}
-
-/** Bounded map that forgets its least recently used entry. */
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): V {
-  map.delete(key)
-  map.set(key, value)
-  if (map.size > max) {
-    const oldest = map.keys().next().value
-    if (oldest !== undefined) map.delete(oldest)
-  }
-  return value
 }
 
 /**

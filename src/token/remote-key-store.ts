@@ -1,3 +1,4 @@
+import { remember } from '../bounded-map.js'
 import { cacheTtlMs, type TtlBounds } from './cache-control.js'
 import { fetchJsonGuarded, type GuardedFetchDeps } from './guarded-fetch.js'
 import { buildKeySet, type KeySet } from './key-set.js'
@@ -68,15 +69,8 @@ export class RemoteKeyStore {
         failure: undefined,
         inflight: undefined,
       }
-    } else {
-      this.#issuers.delete(issuer)
     }
-    this.#issuers.set(issuer, state)
-    if (this.#issuers.size > this.#options.maxIssuers) {
-      const oldest = this.#issuers.keys().next().value
-      if (oldest !== undefined) this.#issuers.delete(oldest)
-    }
-    return state
+    return remember(this.#issuers, issuer, state, this.#options.maxIssuers)
   }
 
   /** The issuer's key set, fetched when there is no fresh one. */

@@ -1,3 +1,4 @@
+import { remember } from '../bounded-map.js'
 import type { WebIdentity } from './types.js'
 
 /**
@@ -28,12 +29,7 @@ export class ResultCache {
 
   set(token: string, identity: WebIdentity): void {
     if (this.#capacity === 0) return
-    this.#entries.delete(token)
-    this.#entries.set(token, identity)
-    if (this.#entries.size > this.#capacity) {
-      const oldest = this.#entries.keys().next().value
-      if (oldest !== undefined) this.#entries.delete(oldest)
-    }
+    remember(this.#entries, token, identity, this.#capacity)
   }
 
   delete(token: string): void {
