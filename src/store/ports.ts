@@ -209,7 +209,13 @@ export interface AuditRepo {
    * How far the server's audit journal has been copied into this repo (records after it are read
    * from the journal: see store/audit-journal/tail.ts). `{ segment: 0, offset: 0 }` before any.
    */
-  journalPosition(): Promise<{ segment: number; offset: number }>
+  journalPosition(): Promise<JournalPosition>
+}
+
+/** How far the audit journal is copied: a segment's number and a byte offset inside it. */
+export interface JournalPosition {
+  segment: number
+  offset: number
 }
 
 /** A CloudFormation stack; `record` fields the engine keeps are plain JSON-able data. */

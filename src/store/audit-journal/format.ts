@@ -8,44 +8,8 @@ import type { AuditRecord } from '../ports.js'
  */
 const NEWLINE = 0x0a
 
-type Header = [
-  eventId: string,
-  eventTime: string,
-  eventSource: string,
-  eventName: string,
-  requestId: string,
-  principal: string | null,
-  errorCode: string | null,
-  accessKeyId: string | null,
-  jti: string | null,
-  cluster: string | null,
-  namespace: string | null,
-  serviceAccount: string | null,
-  podName: string | null,
-  podUid: string | null,
-]
-
-/** The line of `record`, newline included. */
-export function encodeJournalLine(r: AuditRecord): string {
-  const header: Header = [
-    r.eventId,
-    r.eventTime,
-    r.eventSource,
-    r.eventName,
-    r.requestId,
-    r.principal ?? null,
-    r.errorCode ?? null,
-    r.accessKeyId ?? null,
-    r.jti ?? null,
-    r.cluster ?? null,
-    r.namespace ?? null,
-    r.serviceAccount ?? null,
-    r.podName ?? null,
-    r.podUid ?? null,
-  ]
-  return `${JSON.stringify(header)}\t${r.record}\n`
-}
-
+/** The header's columns, in their order: the required ones, then those that may be absent. */
+const REQUIRED = ['eventId', 'eventTime', 'eventSource', 'eventName', 'requestId'] as const
 const OPTIONAL = [
   'principal',
   'errorCode',
@@ -58,6 +22,14 @@ const OPTIONAL = [
   'podUid',
 ] as const
 
+/** The line of `record`, newline included (an absent column is `null` in the header). */
+export function encodeJournalLine(r: AuditRecord): string {
+  const header: (string | null)[] = []
+  for (const key of REQUIRED) header.push(r[key])
+  for (const key of OPTIONAL) header.push(r[key] ?? null)
+  return `${JSON.stringify(header)}\t${r.record}\n`
+}
+
 /** The record of one line (without its newline), or undefined when the line is not one. */
 export function decodeJournalLine(line: string): AuditRecord | undefined {
   const tab = line.indexOf('\t')
@@ -68,20 +40,18 @@ export function decodeJournalLine(line: string): AuditRecord | undefined {
   } catch {
     return undefined
   }
-  if (!Array.isArray(header) || header.length !== 5 + OPTIONAL.length) return undefined
-  if (!header.every((v, i) => typeof v === 'string' || (v === null && i >= 5))) return undefined
-  const h = header as Header
-  const record: AuditRecord = {
-    eventId: h[0],
-    eventTime: h[1],
-    eventSource: h[2],
-    eventName: h[3],
-    requestId: h[4],
-    record: line.slice(tab + 1),
-  }
+  if (!Array.isArray(header) || header.length !== REQUIRED.length + OPTIONAL.length)
+    return undefined
+  const columns = header as unknown[]
+  if (!columns.every((v, i) => typeof v === 'string' || (v === null && i >= REQUIRED.length)))
+    return undefined
+  const record = { record: line.slice(tab + 1) } as AuditRecord
+  REQUIRED.forEach((key, i) => {
+    record[key] = columns[i] as string
+  })
   OPTIONAL.forEach((key, i) => {
-    const v = h[5 + i]
-    if (v !== null && v !== undefined) record[key] = v
+    const v = columns[REQUIRED.length + i]
+    if (v !== null) record[key] = v as string
   })
   return record
 }
@@ -107,12 +77,6 @@ export function decodeJournalChunk(bytes: Buffer): {
     else skipped++
   }
   return { records, consumed: end + 1, skipped }
-}
-
-/** Where the indexer has got to: a segment's number and a byte offset inside it. */
-export interface JournalPosition {
-  segment: number
-  offset: number
 }
 
 const SEGMENT = /^(\d{12})\.journal$/

@@ -21,6 +21,7 @@ import {
   segmentNumbers,
 } from './format.js'
 import { openAuditJournal } from './journal.js'
+import { listSegments } from './segments.js'
 import { readJournalTail } from './tail.js'
 
 const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
@@ -88,6 +89,7 @@ describe('audit journal line format', () => {
     expect(
       segmentNumbers([segmentName(10), 'writer.lock', segmentName(9), '1.journal', segmentName(1)]),
     ).toEqual([1, 9, 10])
+    expect(listSegments(join(tmpdir(), 'lanyard-no-such-journal'))).toEqual([])
   })
 })
 

@@ -1,8 +1,8 @@
-import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
 import type { AuditRecord } from '../ports.js'
-import { encodeJournalLine, segmentName, segmentNumbers } from './format.js'
+import { encodeJournalLine } from './format.js'
 import { lockJournal } from './lock.js'
+import { listSegments, segmentPath } from './segments.js'
 
 export interface AuditJournal {
   /**
@@ -32,14 +32,14 @@ export function openAuditJournal(dir: string, options: AuditJournalOptions = {})
   const segmentBytes = options.segmentBytes ?? 64 * 1024 * 1024
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const release = lockJournal(dir)
-  let segment = (segmentNumbers(readdirSync(dir)).at(-1) ?? 0) + 1
+  let segment = (listSegments(dir).at(-1) ?? 0) + 1
   let fd: number | undefined
   let size = 0
   let closed = false
 
   const openSegment = () => {
     // Exclusive: never continue a segment another writer left behind.
-    fd = openSync(join(dir, segmentName(segment)), 'ax', 0o600)
+    fd = openSync(segmentPath(dir, segment), 'ax', 0o600)
     size = 0
   }
   const closeSegment = () => {

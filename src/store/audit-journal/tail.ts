@@ -1,19 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { AuditQuery, AuditRecord, AuditRepo } from '../ports.js'
-import { decodeJournalChunk, type JournalPosition, segmentName, segmentNumbers } from './format.js'
+import { readFileSync } from 'node:fs'
+import type { AuditQuery, AuditRecord, AuditRepo, JournalPosition } from '../ports.js'
+import { decodeJournalChunk } from './format.js'
+import { listSegments, segmentPath } from './segments.js'
 
 /** A segment was deleted while it was read: the indexer copied it meanwhile. */
 class SegmentGone extends Error {}
-
-function listSegments(dir: string): number[] {
-  try {
-    return segmentNumbers(readdirSync(dir))
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw err
-  }
-}
 
 /** The records of the journal in `dir` from `from` on, oldest first (not indexed yet). */
 export function readJournalTail(dir: string, from: JournalPosition): AuditRecord[] {
@@ -22,7 +13,7 @@ export function readJournalTail(dir: string, from: JournalPosition): AuditRecord
     if (n < from.segment) continue
     let bytes: Buffer
     try {
-      bytes = readFileSync(join(dir, segmentName(n)))
+      bytes = readFileSync(segmentPath(dir, n))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SegmentGone()
       throw err

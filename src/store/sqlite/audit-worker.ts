@@ -1,24 +1,11 @@
-import {
-  closeSync,
-  openSync,
-  readdirSync,
-  readlinkSync,
-  readSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs'
+import { closeSync, openSync, readlinkSync, readSync, statSync, unlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
-import { join } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { DEFAULT_MAX_BACKLOG_BYTES, indexDue, type JournalState } from '../audit-journal/backlog.js'
-import {
-  decodeJournalChunk,
-  type JournalPosition,
-  segmentName,
-  segmentNumbers,
-} from '../audit-journal/format.js'
-import type { AuditRecord } from '../ports.js'
+import { decodeJournalChunk } from '../audit-journal/format.js'
+import { listSegments, segmentPath } from '../audit-journal/segments.js'
+import type { AuditRecord, JournalPosition } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } from './migrations.js'
 
@@ -113,16 +100,9 @@ function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
     for (const r of records) insert.run(auditRow(r))
     setPosition.run(to.segment, to.offset)
   })
-  const segments = () => {
-    try {
-      return segmentNumbers(readdirSync(dir))
-    } catch {
-      return [] // no journal yet
-    }
-  }
   const remove = (n: number) => {
     try {
-      unlinkSync(join(dir, segmentName(n)))
+      unlinkSync(segmentPath(dir, n))
     } catch {
       // Already gone.
     }
@@ -131,14 +111,14 @@ function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
   /** Copies one chunk; true when there may be more to copy right away. */
   const step = (): boolean => {
     const at = getPosition.get() as JournalPosition
-    const all = segments()
+    const all = listSegments(dir)
     for (const n of all) if (n < at.segment) remove(n) // copied before a crash
     const current = all.find((n) => n >= at.segment)
     if (current === undefined) return false
     const offset = current === at.segment ? at.offset : 0
     // A segment followed by a newer one is complete: its writer has moved on for good.
     const newer = all.find((n) => n > current)
-    const path = join(dir, segmentName(current))
+    const path = segmentPath(dir, current)
     let read = readSegment(path, offset, CHUNK_BYTES)
     let chunk = decodeJournalChunk(read.bytes)
     if (chunk.consumed === 0 && !read.end) {
@@ -194,11 +174,11 @@ function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
     let newest = 0
     let newestSize = 0
     let backlog = 0
-    for (const n of segments()) {
+    for (const n of listSegments(dir)) {
       if (n < at.segment) continue
       let size = 0
       try {
-        size = statSync(join(dir, segmentName(n))).size
+        size = statSync(segmentPath(dir, n)).size
       } catch {
         continue // deleted meanwhile
       }

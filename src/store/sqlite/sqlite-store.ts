@@ -1,6 +1,14 @@
 import { chmodSync, closeSync, openSync } from 'node:fs'
 import Database from 'better-sqlite3'
-import type { AuditQuery, AuditRecord, ListOptions, Page, Store, StoreTx } from '../ports.js'
+import type {
+  AuditQuery,
+  AuditRecord,
+  JournalPosition,
+  ListOptions,
+  Page,
+  Store,
+  StoreTx,
+} from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, MIGRATIONS } from './migrations.js'
 import {
@@ -515,7 +523,7 @@ function createSqliteStore(db: Db): Store {
         for (const r of records) s.auditInsert.run(auditRow(r))
       },
       query: async (query) => queryAudit(query),
-      journalPosition: async () => s.journalPosition.get() as { segment: number; offset: number },
+      journalPosition: async () => s.journalPosition.get() as JournalPosition,
     },
   }
 
