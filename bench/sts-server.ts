@@ -1,4 +1,12 @@
-import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto'
+import {
+  constants,
+  createCipheriv,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  randomBytes,
+  verify,
+} from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
@@ -31,7 +39,7 @@ const { startServer } = (await import(
  * parent goes away.
  */
 
-export type ServerMode = 'baseline' | 'limit' | 'lanyard'
+export type ServerMode = 'baseline' | 'limit' | 'prototype' | 'lanyard'
 
 export type ServerRequest = { type: 'stop' } | { type: 'usage' } | { type: 'settle' }
 
@@ -94,6 +102,91 @@ function limitHandler(key: KeyObject) {
   }
 }
 
+/** What the prototype checks a token against (set by the parent from the bench's fixture). */
+export interface PrototypeConfig {
+  issuer: string
+  subject: string
+  audience: string
+  roleArn: string
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+
+/**
+ * `prototype`: the naive exchange the issue's planning measured (about 65 % of `limit` there,
+ * without durable audit), written the plain way: the form through URLSearchParams, the JWT's
+ * header and claims parsed, one RS256 verification, `iss`/`aud`/`exp`/`sub` and the role checked
+ * (a trust policy's StringEquals), credentials from `randomBytes`, the session sealed with
+ * AES-256-GCM, the XML answer from a template. No audit record, no input validation beyond
+ * that, no request context. It calibrates the `exchange / limit` target to this machine.
+ */
+function prototypeHandler(key: KeyObject, config: PrototypeConfig) {
+  const options = { key, padding: constants.RSA_PKCS1_PADDING }
+  const sealKey = randomBytes(32)
+  const deny = (res: ServerResponse) => {
+    res.writeHead(403, { 'content-type': 'text/xml' })
+    res.end('<ErrorResponse><Error><Code>AccessDenied</Code></Error></ErrorResponse>')
+  }
+  return (_req: IncomingMessage, res: ServerResponse, body: Buffer): void => {
+    const form = new URLSearchParams(body.toString('utf8'))
+    const token = (form.get('WebIdentityToken') ?? '').trim()
+    const parts = token.split('.')
+    if (parts.length !== 3) {
+      deny(res)
+      return
+    }
+    const [h, p, s] = parts as [string, string, string]
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: string }
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as {
+      iss?: string
+      sub?: string
+      aud?: string | string[]
+      exp?: number
+    }
+    const now = Math.floor(Date.now() / 1000)
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud]
+    const ok =
+      header.alg === 'RS256' &&
+      verify('sha256', Buffer.from(`${h}.${p}`, 'latin1'), options, Buffer.from(s, 'base64url')) &&
+      claims.iss === config.issuer &&
+      audiences.includes(config.audience) &&
+      typeof claims.exp === 'number' &&
+      claims.exp > now &&
+      claims.sub === config.subject &&
+      form.get('RoleArn') === config.roleArn
+    if (!ok) {
+      deny(res)
+      return
+    }
+    const sessionName = form.get('RoleSessionName') ?? ''
+    const id = randomBytes(16)
+    let accessKeyId = 'ASIA'
+    for (let i = 0; i < 16; i++) accessKeyId += BASE32[(id[i] as number) & 31]
+    const secret = randomBytes(30).toString('base64')
+    const expiration = new Date((now + 3600) * 1000).toISOString()
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', sealKey, iv)
+    const sealed = Buffer.concat([
+      cipher.update(
+        JSON.stringify({
+          role: config.roleArn,
+          session: sessionName,
+          sub: claims.sub,
+          key: accessKeyId,
+          secret,
+          exp: now + 3600,
+        }),
+        'utf8',
+      ),
+      cipher.final(),
+    ])
+    const sessionToken = Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64')
+    const xml = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>${accessKeyId}</AccessKeyId><SecretAccessKey>${secret}</SecretAccessKey><SessionToken>${sessionToken}</SessionToken><Expiration>${expiration}</Expiration></Credentials><SubjectFromWebIdentityToken>${claims.sub}</SubjectFromWebIdentityToken><AssumedRoleUser><Arn>${config.roleArn}/${sessionName}</Arn><AssumedRoleId>AROA:${sessionName}</AssumedRoleId></AssumedRoleUser><Audience>${config.audience}</Audience></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>${randomBytes(16).toString('hex')}</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`
+    res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) })
+    res.end(xml)
+  }
+}
+
 async function main(): Promise<void> {
   const send = process.send?.bind(process)
   if (send === undefined) throw new Error('sts-server.ts runs as a child process with IPC')
@@ -124,6 +217,10 @@ async function main(): Promise<void> {
     else if (mode === 'limit') {
       const jwk = JSON.parse(process.env.BENCH_JWK ?? '{}') as JsonWebKey
       handle = limitHandler(createPublicKey({ key: jwk, format: 'jwk' }))
+    } else if (mode === 'prototype') {
+      const jwk = JSON.parse(process.env.BENCH_JWK ?? '{}') as JsonWebKey
+      const config = JSON.parse(process.env.BENCH_PROTOTYPE ?? '{}') as PrototypeConfig
+      handle = prototypeHandler(createPublicKey({ key: jwk, format: 'jwk' }), config)
     } else throw new Error(`unknown mode ${mode}`)
     const server = createServer((req, res) => readAll(req, (body) => handle(req, res, body)))
     server.keepAliveTimeout = 65_000

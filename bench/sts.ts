@@ -4,13 +4,15 @@ import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { median } from './measure.js'
 import type { LoadReply, LoadRequest, RunResult, SessionCredentials } from './sts-load.js'
-import type { ServerMode, ServerReply, ServerRequest } from './sts-server.js'
+import type { PrototypeConfig, ServerMode, ServerReply, ServerRequest } from './sts-server.js'
 import {
   auditCounts,
   type BenchFixture,
   CLUSTER_NAME,
   createFixture,
   ISSUER_BASE,
+  NAMESPACE,
+  SERVICE_ACCOUNT,
 } from './sts-setup.js'
 
 /**
@@ -49,7 +51,12 @@ const TARGETS = {
   rolesP99Growth: 0.2,
 }
 
-type Target = 'baseline' | 'limit' | 'one' | 'r100' | 'r100k'
+type Target = 'baseline' | 'limit' | 'prototype' | 'one' | 'r100' | 'r100k'
+
+/** The targets served by bare `node:http` servers (bench/sts-server.ts), not by Lanyard. */
+const BARE = ['baseline', 'limit', 'prototype'] as const
+type BareTarget = (typeof BARE)[number]
+const isBare = (t: Target): t is BareTarget => (BARE as readonly Target[]).includes(t)
 type SetName = 'exchange' | 'signed'
 
 interface Scenario {
@@ -63,6 +70,7 @@ interface Scenario {
 const LABELS: Record<Target, string> = {
   baseline: 'baseline: bare node:http, constant',
   limit: 'limit: form + one RS256 verify',
+  prototype: 'prototype: naive exchange, no audit',
   one: 'exchange: AssumeRoleWithWebIdentity',
   r100: 'exchange, 100 roles in the store',
   r100k: 'exchange, 100,000 roles in the store',
@@ -81,6 +89,7 @@ const SCENARIOS: readonly Scenario[] = [
   scenario('baseline', 'exchange', 50),
   scenario('limit', 'exchange', 50),
   scenario('limit', 'exchange', 10),
+  scenario('prototype', 'exchange', 50),
   scenario('one', 'exchange', 50),
   scenario('one', 'exchange', 10),
   scenario('one', 'signed', 50),
@@ -95,9 +104,9 @@ const SCENARIOS: readonly Scenario[] = [
  * alternating from run to run), so both sides of a ratio see the same phase of a shared host;
  * a target's ratio is the median of the runs' ratios.
  */
-const PAIRS: readonly (readonly [string, string])[] = [
+const PAIRS: readonly (readonly string[])[] = [
   ['baseline-50', 'signed-50'],
-  ['limit-50', 'exchange-50'],
+  ['limit-50', 'exchange-50', 'prototype-50'],
   ['limit-10', 'exchange-10'],
   ['r100-10', 'r100k-10'],
   ['r100-50', 'r100k-50'],
@@ -108,12 +117,11 @@ function runOrder(scenarios: readonly Scenario[], run: number): Scenario[] {
   const byKey = new Map(scenarios.map((s) => [s.key, s]))
   const groups: Scenario[][] = []
   const paired = new Set<string>()
-  for (const [a, b] of PAIRS) {
-    const sa = byKey.get(a)
-    const sb = byKey.get(b)
-    if (!sa || !sb) continue
-    groups.push(run % 2 === 0 ? [sa, sb] : [sb, sa])
-    paired.add(a).add(b)
+  for (const keys of PAIRS) {
+    const group = keys.flatMap((k) => byKey.get(k) ?? [])
+    if (group.length < 2) continue
+    groups.push(run % 2 === 0 ? group : group.reverse())
+    for (const s of group) paired.add(s.key)
   }
   for (const s of scenarios) if (!paired.has(s.key)) groups.push([s])
   return groups.flatMap((_, i) => groups[(i + run) % groups.length] as Scenario[])
@@ -303,28 +311,38 @@ async function main(): Promise<void> {
       constant = r.xml
     }
     const bare = new Map<Target, { child: ServerChild; port: number }>()
-    for (const mode of ['baseline', 'limit'] as const) {
+    const prototype: PrototypeConfig = {
+      issuer: (
+        JSON.parse(
+          Buffer.from(fixture.tokens[0]?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+        ) as { iss: string }
+      ).iss,
+      subject: `system:serviceaccount:${NAMESPACE}:${SERVICE_ACCOUNT}`,
+      audience: 'sts.amazonaws.com',
+      roleArn: fixture.roleArn,
+    }
+    for (const mode of BARE) {
       const s = await startServerChild(
         mode,
         mode,
-        { BENCH_CONSTANT: constant, BENCH_JWK: JSON.stringify(fixture.publicJwk) },
+        {
+          BENCH_CONSTANT: constant,
+          BENCH_JWK: JSON.stringify(fixture.publicJwk),
+          BENCH_PROTOTYPE: JSON.stringify(prototype),
+        },
         false,
       )
       children.push(s.child)
       bare.set(mode, s)
     }
     const serverOf = (t: Target) =>
-      (t === 'baseline' || t === 'limit' ? bare.get(t) : lanyard.get(t)) as {
-        child: ServerChild
-        port: number
-      }
+      (isBare(t) ? bare.get(t) : lanyard.get(t)) as { child: ServerChild; port: number }
     const cpuOf = async (t: Target): Promise<{ cpuUs: number; mainUs: number }> => {
       const u = await serverOf(t).child.ask({ type: 'usage' })
       if (u.type !== 'usage') throw new Error(`${t}: ${JSON.stringify(u)}`)
       return { cpuUs: u.cpuUs, mainUs: u.mainUs }
     }
-    const portOf = (t: Target) =>
-      ((t === 'baseline' || t === 'limit' ? bare.get(t) : lanyard.get(t)) as { port: number }).port
+    const portOf = (t: Target) => serverOf(t).port
 
     const load: LoadChild = new Child('load generator', './sts-load.ts', [])
     children.push(load)
@@ -372,7 +390,7 @@ async function main(): Promise<void> {
       // What Lanyard's audit indexer has not copied yet it copies now, between the measured
       // windows, not inside the next scenario's (its own copying under load is measured: it
       // copies whenever the journal's backlog reaches its bound).
-      if (s.target !== 'baseline' && s.target !== 'limit') {
+      if (!isBare(s.target)) {
         const settled = await serverOf(s.target).child.ask({ type: 'settle' })
         if (settled.type !== 'settled') throw new Error(`${s.target}: ${JSON.stringify(settled)}`)
       }
@@ -548,6 +566,10 @@ function report(
       (x, y) => x.serverUsPerRequest / y.serverUsPerRequest,
     )
     checks.push(['(signed_call / baseline, by CPU)', pct(r), '', true])
+  }
+  if (has('prototype-50', 'limit-50')) {
+    const r = paired('prototype-50', 'limit-50', (x, y) => x.rps / y.rps)
+    checks.push(['(prototype / limit, calibration)', pct(r), '', true])
   }
   if (has('limit-50', 'baseline-50')) {
     checks.push([
