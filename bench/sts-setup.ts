@@ -160,10 +160,15 @@ async function addRoles(
   }
 }
 
-/** Creates the fixture under a new temporary directory (the caller removes `root`). */
+/**
+ * Creates the fixture under a new temporary directory (the caller removes `root`). With
+ * `roles: false` only the store with one role is made (`stores.r100` and `stores.r100k` are then
+ * that store too).
+ */
 export async function createFixture(options: {
   tokens: number
   log: (line: string) => void
+  roles?: boolean
 }): Promise<BenchFixture> {
   quietSdkVersionNotice()
   const root = mkdtempSync(join(tmpdir(), 'lanyard-sts-bench-'))
@@ -232,6 +237,19 @@ export async function createFixture(options: {
   options.log(`minted ${tokens.length} tokens with the cluster's issuer in ${Date.now() - t} ms`)
   const publicJwk = await publicKey(one)
 
+  const base = {
+    root,
+    region: config.region,
+    accountId: credentials.accountId,
+    roleArn,
+    providerArn,
+    tokens,
+    publicJwk,
+  }
+  if (options.roles === false) {
+    const only = { dir: one, roles: 1 }
+    return { ...base, stores: { one: only, r100: only, r100k: only } }
+  }
   const r100 = join(root, 'r100')
   const r100k = join(root, 'r100k')
   cpSync(one, r100, { recursive: true })
@@ -242,18 +260,12 @@ export async function createFixture(options: {
   options.log(`inserted 99 + 99,999 roles in ${Date.now() - t} ms`)
 
   return {
-    root,
-    region: config.region,
-    accountId: credentials.accountId,
-    roleArn,
-    providerArn,
+    ...base,
     stores: {
       one: { dir: one, roles: 1 },
       r100: { dir: r100, roles: 100 },
       r100k: { dir: r100k, roles: 100_000 },
     },
-    tokens,
-    publicJwk,
   }
 }
 
