@@ -1,4 +1,3 @@
-import { createHash, createHmac } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { rmSync } from 'node:fs'
 import http, { type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
@@ -6,6 +5,7 @@ import { syncBuiltinESMExports } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { SignatureV4 } from '@smithy/signature-v4'
 import pino from 'pino'
+import { NodeSha256 } from '../test/smithy-sha256.js'
 import { median } from './measure.js'
 import { CLUSTER_NAME, createFixture, ISSUER_BASE } from './sts-setup.js'
 
@@ -105,29 +105,6 @@ async function drive(
   await new Promise((r) => setImmediate(r))
   const elu = performance.eventLoopUtilization(elu0)
   return (elu.active * 1000) / count
-}
-
-/** smithy's hash constructor contract: with a secret it is an HMAC. */
-class NodeSha256 {
-  readonly #h
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac(
-            'sha256',
-            typeof secret === 'string'
-              ? secret
-              : new Uint8Array(ArrayBuffer.isView(secret) ? secret.buffer : secret),
-          )
-  }
-  update(data: string | Uint8Array): void {
-    this.#h.update(data)
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest())
-  }
-  reset(): void {}
 }
 
 const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1]

@@ -1,7 +1,7 @@
-import { createHash, createHmac } from 'node:crypto'
 import { Agent, type OutgoingHttpHeaders, request } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { SignatureV4 } from '@smithy/signature-v4'
+import { NodeSha256 } from '../test/smithy-sha256.js'
 
 /**
  * The load generator, in its own process (`node --import tsx bench/sts-load.ts`), so it never
@@ -79,30 +79,6 @@ interface Prepared {
 
 const HOST = '127.0.0.1'
 const sets = new Map<string, Prepared[]>()
-
-function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data)
-}
-
-/** smithy's hash constructor contract: with a secret it is an HMAC. */
-class NodeSha256 {
-  readonly #h
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : toBytes(secret))
-  }
-  update(data: string | Uint8Array): void {
-    this.#h.update(data)
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest())
-  }
-  reset(): void {}
-}
 
 function formSet(path: string, bodies: string[]): Prepared[] {
   return bodies.map((b) => {

@@ -1,36 +1,12 @@
-import { createHash, createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { NodeSha256 } from '../../test/smithy-sha256.js'
 import { createSigningKeyCache, parseSigV4Auth, type SigV4Request, verifySigV4 } from './index.js'
 
 // An independent signer: the AWS SDK for JavaScript's own (@smithy/signature-v4, a transitive
 // dependency of the SDK clients), with its wire query builder. Skipped if it cannot be resolved.
 const smithy = await import('@smithy/signature-v4').catch(() => undefined)
 const protocols = await import('@smithy/core/protocols').catch(() => undefined)
-
-function toBytes(data: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data)
-}
-
-// smithy's Checksum contract: `new Sha256(secret?)` is HMAC-SHA256 when given a secret.
-class NodeSha256 {
-  readonly #h
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h =
-      secret === undefined
-        ? createHash('sha256')
-        : createHmac('sha256', typeof secret === 'string' ? secret : toBytes(secret))
-  }
-  update(data: Uint8Array): void {
-    this.#h.update(data)
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest())
-  }
-  reset(): void {}
-}
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0)
 const CREDS = {
