@@ -22,7 +22,7 @@ import {
 } from './format.js'
 import { openAuditJournal } from './journal.js'
 import { listSegments } from './segments.js'
-import { readJournalTail } from './tail.js'
+import { readJournalTail, scanJournalTail } from './tail.js'
 
 const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
   eventId: `e${i}`,
@@ -171,5 +171,24 @@ describe('audit journal', () => {
     writeFileSync(join(dir, segmentName(1)), encodeJournalLine(record(1)))
     appendFileSync(join(dir, segmentName(1)), encodeJournalLine(record(2)).slice(0, 30))
     expect(readJournalTail(dir, { segment: 0, offset: 0 }).map((r) => r.eventId)).toEqual(['e1'])
+  })
+
+  it('reads the tail in chunks smaller than its lines, a line longer than a chunk included', () => {
+    mkdirSync(dir, { recursive: true })
+    const long = record(2, { record: JSON.stringify({ eventID: 'e2', pad: 'x'.repeat(5000) }) })
+    const lines = [record(1), long, record(3), record(4)].map(encodeJournalLine)
+    writeFileSync(join(dir, segmentName(1)), lines.join(''))
+    writeFileSync(join(dir, segmentName(2)), encodeJournalLine(record(5)))
+    appendFileSync(join(dir, segmentName(2)), encodeJournalLine(record(6)).slice(0, 40))
+    for (const chunkBytes of [16, 64, 300, 1 << 20]) {
+      const seen: AuditRecord[] = []
+      scanJournalTail(dir, { segment: 0, offset: 0 }, (r) => seen.push(r), chunkBytes)
+      expect(seen.map((r) => r.eventId)).toEqual(['e1', 'e2', 'e3', 'e4', 'e5'])
+      expect(seen[1]).toEqual(long)
+    }
+    const offset = Buffer.byteLength(lines[0] as string) + Buffer.byteLength(lines[1] as string)
+    const from: string[] = []
+    scanJournalTail(dir, { segment: 1, offset }, (r) => from.push(r.eventId), 16)
+    expect(from).toEqual(['e3', 'e4', 'e5'])
   })
 })

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readSync } from 'node:fs'
 import type { AuditQuery, AuditRecord, AuditRepo, JournalPosition } from '../ports.js'
 import { decodeJournalChunk } from './format.js'
 import { listSegments, segmentPath } from './segments.js'
@@ -6,22 +6,88 @@ import { listSegments, segmentPath } from './segments.js'
 /** A segment was deleted while it was read: the indexer copied it meanwhile. */
 class SegmentGone extends Error {}
 
-/** The records of the journal in `dir` from `from` on, oldest first (not indexed yet). */
-export function readJournalTail(dir: string, from: JournalPosition): AuditRecord[] {
-  const records: AuditRecord[] = []
+/** Bytes of a segment read at a time by {@link scanJournalTail}. */
+const CHUNK_BYTES = 1024 * 1024
+
+/**
+ * Calls `visit` with every record of the journal in `dir` from `from` on, oldest first (those
+ * not indexed yet). Segments are read `chunkBytes` at a time, so memory stays bounded however
+ * far the indexer is behind; a line longer than a chunk is read whole. A segment deleted before
+ * it is opened throws {@link SegmentGone} (once open, a deleted file stays readable).
+ */
+export function scanJournalTail(
+  dir: string,
+  from: JournalPosition,
+  visit: (r: AuditRecord) => void,
+  chunkBytes = CHUNK_BYTES,
+): void {
   for (const n of listSegments(dir)) {
     if (n < from.segment) continue
-    let bytes: Buffer
+    let fd: number
     try {
-      bytes = readFileSync(segmentPath(dir, n))
+      fd = openSync(segmentPath(dir, n), 'r')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SegmentGone()
       throw err
     }
-    const start = n === from.segment ? Math.min(from.offset, bytes.length) : 0
-    for (const r of decodeJournalChunk(bytes.subarray(start)).records) records.push(r)
+    try {
+      let position = n === from.segment ? from.offset : 0
+      let buffer = Buffer.allocUnsafe(chunkBytes)
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, position)
+        if (read === 0) break
+        const chunk = decodeJournalChunk(buffer.subarray(0, read))
+        for (const r of chunk.records) visit(r)
+        if (chunk.consumed === 0) {
+          // No complete line in a full buffer: a longer line, read it whole next time round.
+          if (read < buffer.length) break // an unfinished last line: not a record yet
+          buffer = Buffer.allocUnsafe(buffer.length * 2)
+        }
+        position += chunk.consumed
+      }
+    } finally {
+      closeSync(fd)
+    }
   }
+}
+
+/** The records of the journal in `dir` from `from` on, oldest first (not indexed yet). */
+export function readJournalTail(dir: string, from: JournalPosition): AuditRecord[] {
+  const records: AuditRecord[] = []
+  scanJournalTail(dir, from, (r) => records.push(r))
   return records
+}
+
+/** Newest first: later `eventTime` first, and within one second the later-written first. */
+interface Ranked {
+  record: AuditRecord
+  order: number
+}
+const newestFirst = (a: Ranked, b: Ranked) =>
+  a.record.eventTime < b.record.eventTime
+    ? 1
+    : a.record.eventTime > b.record.eventTime
+      ? -1
+      : b.order - a.order
+
+/**
+ * The `limit` newest records of the journal's tail that match `query`, newest first, keeping
+ * at most twice `limit` of them in memory while scanning.
+ */
+function newestOfTail(dir: string, from: JournalPosition, query: AuditQuery): AuditRecord[] {
+  let kept: Ranked[] = []
+  let order = 0
+  const trim = () => {
+    kept.sort(newestFirst)
+    kept = kept.slice(0, query.limit)
+  }
+  scanJournalTail(dir, from, (record) => {
+    if (!matches(record, query)) return
+    kept.push({ record, order: order++ })
+    if (kept.length >= 2 * Math.max(1, query.limit)) trim()
+  })
+  trim()
+  return kept.map((k) => k.record)
 }
 
 function matches(r: AuditRecord, q: AuditQuery): boolean {
@@ -52,14 +118,14 @@ export async function queryAuditTrail(
     const indexed = await audit.query(query)
     let tail: AuditRecord[]
     try {
-      tail = readJournalTail(journalDir, from)
+      tail = newestOfTail(journalDir, from, query)
     } catch (err) {
       if (err instanceof SegmentGone) continue
       throw err
     }
     const seen = new Set<string>()
     const merged: AuditRecord[] = []
-    for (const r of [...tail.filter((r) => matches(r, query)).reverse(), ...indexed]) {
+    for (const r of [...tail, ...indexed]) {
       if (seen.has(r.eventId)) continue
       seen.add(r.eventId)
       merged.push(r)

@@ -71,6 +71,30 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e1'])
   })
 
+  it('readers get the newest records of a long tail, by event time, whatever the order written', async () => {
+    start({ indexIntervalMs: 60_000 })
+    // 500 records written in an order that is not their time order; limits below and above
+    // the number kept while scanning (twice the limit).
+    const order = Array.from({ length: 500 }, (_, i) => (i * 7) % 500)
+    for (const i of order)
+      journal.append([
+        record(i, {
+          eventTime: `2026-01-01T00:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z`,
+        }),
+      ])
+    const newest = (n: number) => Array.from({ length: n }, (_, k) => `e${499 - k}`)
+    for (const limit of [1, 3, 50, 499, 600]) {
+      expect(ids(await queryAuditTrail(store.audit, journalDir, { limit }))).toEqual(
+        newest(Math.min(limit, 500)),
+      )
+    }
+    expect(
+      ids(
+        await queryAuditTrail(store.audit, journalDir, { limit: 2, until: '2026-01-01T00:01:00Z' }),
+      ),
+    ).toEqual(['e59', 'e58'])
+  })
+
   it('readers see every record at once: the indexed ones and the journal tail, each once', async () => {
     const ix = start({ indexIntervalMs: 60_000 })
     journal.append([record(1, { jti: 'j' }), record(2)])
