@@ -80,6 +80,12 @@ export async function startServer(
   const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
     onSkipped: (lines, segment) =>
       logger.warn({ lines, segment }, 'audit journal: skipped lines that are not records'),
+    onPriority: (priority, backlog) => {
+      const mib = Math.round(backlog / 2 ** 20)
+      if (priority === 'normal')
+        logger.warn({ backlogMiB: mib }, 'audit indexer behind: copying at normal CPU priority')
+      else logger.info({ backlogMiB: mib }, 'audit indexer caught up: back to the lowest priority')
+    },
   })
   // Other processes' writes are seen through the change counter the counter thread reads.
   const store = createCachedStore(sqlite, {

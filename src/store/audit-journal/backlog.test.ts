@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { indexDue, type JournalState } from './backlog.js'
+import { indexDue, indexerPriority, type JournalState } from './backlog.js'
 
 const state = (newest: number, newestSize: number, backlog: number): JournalState => ({
   newest,
@@ -25,5 +25,20 @@ describe('indexDue', () => {
     ['first look at a large backlog', undefined, state(3, 10, MAX + 1), true],
   ])('%s', (_, before, now, due) => {
     expect(indexDue(before, now, MAX)).toBe(due)
+  })
+})
+
+describe('indexerPriority', () => {
+  const HARD = 4000
+  it.each([
+    ['low, small backlog', 'low', 10, 'low'],
+    ['low, above the bound but under the hard bound', 'low', 3999, 'low'],
+    ['low, at the hard bound', 'low', HARD, 'normal'],
+    ['normal, still above the bound', 'normal', MAX, 'normal'],
+    ['normal, under the hard bound but not the bound', 'normal', 2000, 'normal'],
+    ['normal, back under the bound', 'normal', MAX - 1, 'low'],
+    ['normal, caught up', 'normal', 0, 'low'],
+  ] as const)('%s', (_, current, backlog, wanted) => {
+    expect(indexerPriority(current, backlog, MAX, HARD)).toBe(wanted)
   })
 })

@@ -32,3 +32,28 @@ export function indexDue(
     before !== undefined && before.newest === now.newest && before.newestSize === now.newestSize
   )
 }
+
+/**
+ * The backlog at which the indexer copies at normal CPU priority (four times the default
+ * bound, 64 MiB). At the lowest priority a thread gets almost no CPU while every core is busy (a
+ * saturated host, or a container's CPU quota spent by the request thread), and the journal would
+ * grow without bound; past this the copying competes on equal terms until the backlog is back
+ * under `maxBacklogBytes`.
+ */
+export const DEFAULT_HARD_BACKLOG_BYTES = 4 * DEFAULT_MAX_BACKLOG_BYTES
+
+export type IndexerPriority = 'low' | 'normal'
+
+/**
+ * The priority the indexer should copy at, with hysteresis: low until the backlog reaches
+ * `hardBacklogBytes`, then normal until it is below `maxBacklogBytes` again.
+ */
+export function indexerPriority(
+  current: IndexerPriority,
+  backlog: number,
+  maxBacklogBytes: number,
+  hardBacklogBytes: number,
+): IndexerPriority {
+  if (current === 'low') return backlog >= hardBacklogBytes ? 'normal' : 'low'
+  return backlog < maxBacklogBytes ? 'low' : 'normal'
+}

@@ -71,6 +71,48 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e1'])
   })
 
+  it('past the hard bound it hands over to a thread at normal priority, and back once caught up', async () => {
+    const changes: string[] = []
+    const ix = start({
+      indexIntervalMs: 10,
+      maxBacklogBytes: 2000,
+      hardBacklogBytes: 8000,
+      onPriority: (priority, backlog) =>
+        changes.push(`${priority}${backlog >= 8000 ? ' (hard)' : ''}`),
+    })
+    await ix.flush() // the thread is running: what follows is its backlog, seen at a look
+    journal.append(Array.from({ length: 60 }, (_, i) => record(i)))
+    for (let i = 0; i < 500 && changes.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(changes).toEqual(['normal (hard)', 'low'])
+    journal.append([record(100)])
+    await ix.flush()
+    expect((await store.audit.query({ limit: 100 })).length).toBe(61)
+    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 1 }))).toEqual(['e100'])
+  })
+
+  it('closing while the indexer hands over still copies the rest', async () => {
+    let closing: Promise<void> | undefined
+    // A hard bound under the copying bound: the retiring thread reports at a look where it does
+    // not copy (the writer is not quiet yet), so only its successor can copy these records.
+    const ix = start({
+      indexIntervalMs: 10,
+      maxBacklogBytes: 1_000_000,
+      hardBacklogBytes: 8000,
+      onPriority: () => {
+        journal.close()
+        closing ??= ix.close()
+      },
+    })
+    await ix.flush()
+    journal.append(Array.from({ length: 60 }, (_, i) => record(i)))
+    for (let i = 0; i < 500 && closing === undefined; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    expect(closing).toBeDefined()
+    await closing
+    indexer = undefined
+    expect((await store.audit.query({ limit: 100 })).length).toBe(60)
+  })
+
   it('readers get the newest records of a long tail, by event time, whatever the order written', async () => {
     start({ indexIntervalMs: 60_000 })
     // 500 records written in an order that is not their time order; limits below and above

@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { DEFAULT_MAX_BACKLOG_BYTES } from '../audit-journal/backlog.js'
+import {
+  DEFAULT_HARD_BACKLOG_BYTES,
+  DEFAULT_MAX_BACKLOG_BYTES,
+  type IndexerPriority,
+} from '../audit-journal/backlog.js'
 import type { AuditWorkerData, CounterMoved, IndexerReport, IndexRequest } from './audit-worker.js'
 
 export interface SqliteAuditIndexer {
@@ -23,6 +27,13 @@ export interface AuditIndexerOptions {
    */
   indexIntervalMs?: number
   maxBacklogBytes?: number
+  /**
+   * The backlog past which the indexer copies at normal CPU priority instead of the lowest,
+   * until it is under `maxBacklogBytes` again (default 64 MiB).
+   */
+  hardBacklogBytes?: number
+  /** Told when the indexer changes priority, with the backlog that made it (bytes). */
+  onPriority?: (priority: IndexerPriority, backlog: number) => void
   /** How often the counter thread reads the change counter (default 10 ms). */
   counterIntervalMs?: number
   /** Told when the journal held lines that are not records (they are skipped). */
@@ -61,22 +72,36 @@ export function startSqliteAuditIndexer(
   const flushes = new Map<number, () => void>()
   let changeCounter: number | undefined
 
-  const start = (data: AuditWorkerData, onMessage: (m: unknown) => void): { worker: Worker } => {
-    const slot = { worker: newWorker(data) }
+  /**
+   * A thread in a slot: started again after `RESTART_MS` when it dies, or at once with
+   * `slot.next` when it retired to be replaced by a thread started with that.
+   */
+  interface Slot {
+    worker: Worker
+    data: AuditWorkerData
+    next: AuditWorkerData | undefined
+  }
+  const start = (data: AuditWorkerData, onMessage: (m: unknown) => void): Slot => {
+    const slot: Slot = { worker: newWorker(data), data, next: undefined }
     const attach = (w: Worker) => {
       w.unref()
       w.on('message', onMessage)
       w.on('error', () => undefined) // followed by 'exit'
       w.on('exit', () => {
         if (closed) return
-        setTimeout(() => {
+        const replace = () => {
           if (closed) return
-          slot.worker = newWorker(data)
+          if (slot.next !== undefined) slot.data = slot.next
+          slot.next = undefined
+          slot.worker = newWorker(slot.data)
           attach(slot.worker)
-          // Flushes asked of the dead thread are asked again.
+          // Flushes asked of the previous thread are asked again.
           for (const id of flushes.keys())
             slot.worker.postMessage({ flush: id } satisfies IndexRequest)
-        }, RESTART_MS).unref()
+          if (flushes.size > 0) slot.worker.ref()
+        }
+        if (slot.next !== undefined) replace()
+        else setTimeout(replace, RESTART_MS).unref()
       })
     }
     attach(slot.worker)
@@ -90,6 +115,8 @@ export function startSqliteAuditIndexer(
       journalDir,
       intervalMs: options.indexIntervalMs ?? 100,
       maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
+      hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
+      priority: 'low',
     },
     (m) => {
       const report = m as IndexerReport
@@ -97,6 +124,12 @@ export function startSqliteAuditIndexer(
         flushes.get(report.flushed)?.()
         flushes.delete(report.flushed)
         if (flushes.size === 0) indexer.worker.unref()
+      } else if ('priority' in report) {
+        if (closed || indexer.next !== undefined) return
+        // A thread cannot raise its own priority: a new one takes over from this one.
+        indexer.next = { ...indexer.data, priority: report.priority }
+        indexer.worker.postMessage('retire' satisfies IndexRequest)
+        options.onPriority?.(report.priority, report.backlog)
       } else options.onSkipped?.(report.skippedLines, report.segment)
     },
   )
@@ -123,17 +156,25 @@ export function startSqliteAuditIndexer(
     async close() {
       if (closed) return
       closed = true
-      await Promise.all(
-        [indexer.worker, counter.worker].map(
-          (w) =>
-            new Promise<void>((done) => {
-              if (w.threadId < 0) return done() // dead, not restarted: nothing to stop
-              w.once('exit', () => done())
-              w.ref() // held until it has copied the rest and closed its connection
-              w.postMessage('stop')
-            }),
-        ),
-      )
+      const exited = (w: Worker) =>
+        new Promise<void>((done) => {
+          if (w.threadId < 0) return done() // dead, not restarted
+          w.once('exit', () => done())
+        })
+      const stop = async (slot: Slot) => {
+        if (slot.next !== undefined) {
+          // Retiring to be replaced: its successor starts only to copy the rest.
+          await exited(slot.worker)
+          slot.worker = newWorker(slot.next)
+          slot.next = undefined
+        }
+        const w = slot.worker
+        const done = exited(w)
+        w.ref() // held until it has copied the rest and closed its connection
+        if (w.threadId >= 0) w.postMessage('stop')
+        await done
+      }
+      await Promise.all([stop(indexer), stop(counter)])
       for (const done of flushes.values()) done()
       flushes.clear()
     },

@@ -2,7 +2,14 @@ import { closeSync, openSync, readlinkSync, readSync, statSync, unlinkSync } fro
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import { DEFAULT_MAX_BACKLOG_BYTES, indexDue, type JournalState } from '../audit-journal/backlog.js'
+import {
+  DEFAULT_HARD_BACKLOG_BYTES,
+  DEFAULT_MAX_BACKLOG_BYTES,
+  type IndexerPriority,
+  indexDue,
+  indexerPriority,
+  type JournalState,
+} from '../audit-journal/backlog.js'
 import { decodeJournalChunk } from '../audit-journal/format.js'
 import { listSegments, segmentPath } from '../audit-journal/segments.js'
 import type { AuditRecord, JournalPosition } from '../ports.js'
@@ -18,7 +25,9 @@ import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } fr
  *   segments it has copied, and checkpoints the WAL after it wrote (PASSIVE: it never waits for,
  *   nor blocks, other connections). The records are already durable in the journal, so it copies
  *   when the server is quiet or the backlog is large (`indexDue`), at the lowest CPU priority
- *   (Linux): indexing yields to the threads answering requests.
+ *   (Linux): indexing yields to the threads answering requests. Past `hardBacklogBytes` it asks
+ *   to be replaced by a thread at normal priority (a thread cannot raise its own), which asks
+ *   for a low one again once the backlog is under `maxBacklogBytes` (`indexerPriority`).
  * - `counter`: reads the change counter (migration 4) every `counterMs` and reports when it moved,
  *   so the request thread never reads SQLite to learn of other processes' writes.
  *
@@ -33,6 +42,10 @@ export interface AuditWorkerData {
   intervalMs?: number
   /** Indexer: copy even while the server writes once this many bytes wait (see `indexDue`). */
   maxBacklogBytes?: number
+  /** Indexer: ask for normal priority once this many bytes wait (see `indexerPriority`). */
+  hardBacklogBytes?: number
+  /** Indexer: the priority this thread copies at (default `low`). */
+  priority?: IndexerPriority
   /** Counter: how often to read the change counter. */
   counterMs?: number
 }
@@ -42,13 +55,20 @@ export interface CounterMoved {
   changeCounter: number
 }
 
-/** Main → indexer: copy everything written so far, then answer with the same id. */
-export interface IndexRequest {
-  flush: number
-}
+/**
+ * Main → indexer: copy everything written so far, then answer with the same id; or `retire`:
+ * exit without copying (a replacement at another priority takes over).
+ */
+export type IndexRequest = { flush: number } | 'retire'
 
-/** Indexer → main: a flush is done, or lines were found that are not records. */
-export type IndexerReport = { flushed: number } | { skippedLines: number; segment: number }
+/**
+ * Indexer → main: a flush is done; lines were found that are not records; or the backlog asks
+ * for a thread at another priority.
+ */
+export type IndexerReport =
+  | { flushed: number }
+  | { skippedLines: number; segment: number }
+  | { priority: IndexerPriority; backlog: number }
 
 const data = workerData as AuditWorkerData
 if (parentPort === null) throw new Error('audit-worker.ts runs as a worker thread only')
@@ -91,8 +111,15 @@ function readSegment(path: string, offset: number, max: number): { bytes: Buffer
   }
 }
 
-function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
-  lowerThisThreadsPriority()
+function runIndexer(
+  dir: string,
+  intervalMs: number,
+  maxBacklogBytes: number,
+  hardBacklogBytes: number,
+  priority: IndexerPriority,
+) {
+  if (priority === 'low') lowerThisThreadsPriority()
+  let asked = false
   const insert = db.prepare(AUDIT_INSERT_SQL)
   const getPosition = db.prepare(JOURNAL_POSITION_SQL)
   const setPosition = db.prepare(SET_JOURNAL_POSITION_SQL)
@@ -192,6 +219,11 @@ function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
   const timer = setInterval(() => {
     try {
       const now = look()
+      const wanted = indexerPriority(priority, now.backlog, maxBacklogBytes, hardBacklogBytes)
+      if (wanted !== priority && !asked) {
+        asked = true
+        port.postMessage({ priority: wanted, backlog: now.backlog } satisfies IndexerReport)
+      }
       if (indexDue(last, now, maxBacklogBytes)) tick()
       last = now
     } catch {
@@ -200,9 +232,9 @@ function runIndexer(dir: string, intervalMs: number, maxBacklogBytes: number) {
   }, intervalMs)
   tick() // what a previous server left
   port.on('message', (msg: IndexRequest | 'stop') => {
-    if (msg === 'stop') {
+    if (msg === 'stop' || msg === 'retire') {
       clearInterval(timer)
-      tick(Number.POSITIVE_INFINITY) // the journal's writer is closed: copy all of it
+      if (msg === 'stop') tick(Number.POSITIVE_INFINITY) // the writer is closed: copy all of it
       db.close()
       port.close()
       return
@@ -245,6 +277,8 @@ if (data.role === 'indexer') {
     data.journalDir,
     data.intervalMs ?? 100,
     data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
+    data.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
+    data.priority ?? 'low',
   )
 } else {
   runCounter(data.counterMs ?? 10)
