@@ -1,7 +1,6 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import type { AuditQuery, AuditRecord, AuditRepo, JournalPosition } from '../ports.js'
-import { decodeJournalChunk } from './format.js'
-import { listSegments, segmentPath } from './segments.js'
+import { listSegments, readJournalChunk, segmentPath } from './segments.js'
 
 /** A segment was deleted while it was read: the indexer copied it meanwhile. */
 class SegmentGone extends Error {}
@@ -12,7 +11,7 @@ const CHUNK_BYTES = 1024 * 1024
 /**
  * Calls `visit` with every record of the journal in `dir` from `from` on, oldest first (those
  * not indexed yet). Segments are read `chunkBytes` at a time, so memory stays bounded however
- * far the indexer is behind; a line longer than a chunk is read whole. A segment deleted before
+ * far the indexer is behind (a line longer than a chunk is read whole). A segment deleted before
  * it is opened throws {@link SegmentGone} (once open, a deleted file stays readable).
  */
 export function scanJournalTail(
@@ -32,18 +31,11 @@ export function scanJournalTail(
     }
     try {
       let position = n === from.segment ? from.offset : 0
-      let buffer = Buffer.allocUnsafe(chunkBytes)
       for (;;) {
-        const read = readSync(fd, buffer, 0, buffer.length, position)
-        if (read === 0) break
-        const chunk = decodeJournalChunk(buffer.subarray(0, read))
+        const chunk = readJournalChunk(fd, position, chunkBytes)
         for (const r of chunk.records) visit(r)
-        if (chunk.consumed === 0) {
-          // No complete line in a full buffer: a longer line, read it whole next time round.
-          if (read < buffer.length) break // an unfinished last line: not a record yet
-          buffer = Buffer.allocUnsafe(buffer.length * 2)
-        }
         position += chunk.consumed
+        if (chunk.end) break
       }
     } finally {
       closeSync(fd)

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readlinkSync, readSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, openSync, readlinkSync, statSync, unlinkSync } from 'node:fs'
 import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
@@ -10,8 +10,12 @@ import {
   indexerPriority,
   type JournalState,
 } from '../audit-journal/backlog.js'
-import { decodeJournalChunk } from '../audit-journal/format.js'
-import { listSegments, segmentPath } from '../audit-journal/segments.js'
+import {
+  type JournalChunk,
+  listSegments,
+  readJournalChunk,
+  segmentPath,
+} from '../audit-journal/segments.js'
 import type { AuditRecord, JournalPosition } from '../ports.js'
 import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } from './migrations.js'
@@ -94,23 +98,6 @@ function lowerThisThreadsPriority(): void {
   }
 }
 
-/** Up to `max` bytes of a segment from `offset` (fewer at its end), and whether the end was hit. */
-function readSegment(path: string, offset: number, max: number): { bytes: Buffer; end: boolean } {
-  const fd = openSync(path, 'r')
-  try {
-    const buf = Buffer.allocUnsafe(max)
-    let n = 0
-    for (;;) {
-      const got = readSync(fd, buf, n, max - n, offset + n)
-      if (got === 0) return { bytes: buf.subarray(0, n), end: true }
-      n += got
-      if (n === max) return { bytes: buf, end: false }
-    }
-  } finally {
-    closeSync(fd)
-  }
-}
-
 function runIndexer(
   dir: string,
   intervalMs: number,
@@ -145,20 +132,19 @@ function runIndexer(
     const offset = current === at.segment ? at.offset : 0
     // A segment followed by a newer one is complete: its writer has moved on for good.
     const newer = all.find((n) => n > current)
-    const path = segmentPath(dir, current)
-    let read = readSegment(path, offset, CHUNK_BYTES)
-    let chunk = decodeJournalChunk(read.bytes)
-    if (chunk.consumed === 0 && !read.end) {
-      // One line longer than a chunk: read the rest of the segment at once.
-      read = readSegment(path, offset, statSync(path).size - offset + 1)
-      chunk = decodeJournalChunk(read.bytes)
+    const fd = openSync(segmentPath(dir, current), 'r')
+    let chunk: JournalChunk
+    try {
+      chunk = readJournalChunk(fd, offset, CHUNK_BYTES)
+    } finally {
+      closeSync(fd)
     }
     let to: JournalPosition = { segment: current, offset: offset + chunk.consumed }
     // Past a complete segment's last newline there can only be a line cut short by a failed
     // write: its request was refused, so it is not a record.
     let skipped = chunk.skipped
-    if (read.end && newer !== undefined) {
-      if (read.bytes.length > chunk.consumed) skipped++
+    if (chunk.end && newer !== undefined) {
+      if (chunk.read > chunk.consumed) skipped++
       to = { segment: newer, offset: 0 }
     }
     if (to.segment === at.segment && to.offset === at.offset) return false
