@@ -9,6 +9,7 @@ import {
   type SigV4Request,
   verifySigV4,
 } from '../sigv4/index.js'
+import { weakMemo } from '../weak-memo.js'
 
 export interface RootCredentials {
   accessKeyId: string
@@ -42,22 +43,17 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
   const rootKeyId = Buffer.from(deps.root.accessKeyId)
   // A session's caller is the same on every call: opened sessions are the same frozen object call
   // after call, each bound to its access key id (the sealer checks it), so it is built once.
-  const callers = new WeakMap<Session, Caller>()
-  const sessionCaller = (session: Session): Caller => {
-    let caller = callers.get(session)
-    if (caller === undefined) {
-      caller = Object.freeze({
+  const sessionCaller = weakMemo(
+    (session: Session): Caller =>
+      Object.freeze({
         kind: 'assumed-role',
         arn: `arn:aws:sts::${deps.accountId}:assumed-role/${session.roleName}/${session.sessionName}`,
         accountId: deps.accountId,
         userId: `${session.roleId}:${session.sessionName}`,
         accessKeyId: session.accessKeyId,
         session,
-      } satisfies Caller)
-      callers.set(session, caller)
-    }
-    return caller
-  }
+      } satisfies Caller),
+  )
   return async (request, auth) => {
     if (sameBytes(auth.accessKeyId, rootKeyId)) {
       if (auth.securityToken !== undefined)

@@ -1,4 +1,5 @@
 import { constants, type KeyObject, verify } from 'node:crypto'
+import { weakMemo } from '../weak-memo.js'
 import type { AlgorithmSpec } from './algorithms.js'
 
 /** A public key ready for one-shot verification. */
@@ -8,8 +9,9 @@ export interface SignatureKey {
   readonly signatureBytes: number
 }
 
-const rsaOptions = new WeakMap<KeyObject, { key: KeyObject; padding: number }>()
-const ecOptions = new WeakMap<KeyObject, { key: KeyObject; dsaEncoding: 'ieee-p1363' }>()
+// The options objects `verify` takes, one per key.
+const rsaOptions = weakMemo((key: KeyObject) => ({ key, padding: constants.RSA_PKCS1_PADDING }))
+const ecOptions = weakMemo((key: KeyObject) => ({ key, dsaEncoding: 'ieee-p1363' as const }))
 
 /**
  * Verifies a JWS signature (RFC 7518 §3.3 RSASSA-PKCS1-v1_5, §3.4 ECDSA) with `node:crypto`'s
@@ -27,19 +29,7 @@ export function verifySignature(
 ): boolean {
   if (signature.length !== key.signatureBytes) return false
   try {
-    if (spec.kty === 'EC') {
-      let options = ecOptions.get(key.key)
-      if (options === undefined) {
-        options = { key: key.key, dsaEncoding: 'ieee-p1363' }
-        ecOptions.set(key.key, options)
-      }
-      return verify(spec.hash, data, options, signature)
-    }
-    let options = rsaOptions.get(key.key)
-    if (options === undefined) {
-      options = { key: key.key, padding: constants.RSA_PKCS1_PADDING }
-      rsaOptions.set(key.key, options)
-    }
+    const options = spec.kty === 'EC' ? ecOptions(key.key) : rsaOptions(key.key)
     return verify(spec.hash, data, options, signature)
   } catch {
     return false

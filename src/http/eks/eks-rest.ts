@@ -1,6 +1,7 @@
 import type { ClusterView, EksService } from '../../eks/eks-service.js'
 import { LanyardError } from '../../errors.js'
 import { parseSigV4Auth } from '../../sigv4/index.js'
+import { weakMemo } from '../../weak-memo.js'
 import { toAwsError } from '../aws-errors.js'
 import type { CallGuard } from '../call-guard.js'
 import { parseQueryString } from '../query-params.js'
@@ -28,15 +29,9 @@ function clusterJson(c: ClusterView): Record<string, unknown> {
  * DescribeCluster's answer, written once per view: the service hands out the same view while the
  * cluster's record is unchanged, and every signed call of a pod may ask for it.
  */
-const describeBodies = new WeakMap<ClusterView, string>()
-function describeBody(c: ClusterView): string {
-  let body = describeBodies.get(c)
-  if (body === undefined) {
-    body = JSON.stringify({ cluster: clusterJson(c) })
-    describeBodies.set(c, body)
-  }
-  return body
-}
+const describeBody = weakMemo((c: ClusterView): string =>
+  JSON.stringify({ cluster: clusterJson(c) }),
+)
 
 function parseJsonBody(body: Uint8Array): Record<string, unknown> {
   if (body.length === 0) return {}

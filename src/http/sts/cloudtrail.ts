@@ -5,32 +5,27 @@ import type { Session } from '../../credentials/session.js'
 import { isoSeconds } from '../../iso-time.js'
 import type { ExchangeAudit } from '../../sts/types.js'
 import { timeOrderedUuid } from '../../time-ordered-id.js'
+import { weakMemo } from '../../weak-memo.js'
 
 type SessionContext = NonNullable<UserIdentity['sessionContext']>
 
 /** The same for every call of a session (opened sessions are the same object call after call). */
-const sessionContexts = new WeakMap<Session, SessionContext>()
-
-function sessionContextOf(s: Session, accountId: string): SessionContext {
-  let context = sessionContexts.get(s)
-  if (context === undefined) {
-    context = {
-      sessionIssuer: {
-        type: 'Role',
-        principalId: s.roleId,
-        arn: s.roleArn,
-        accountId,
-        userName: s.roleName,
-      },
-      attributes: { creationDate: isoSeconds(s.issuedAt * 1000), mfaAuthenticated: 'false' },
-    }
-    if (s.webIdentity)
-      context.webIdFederationData = { federatedProvider: s.webIdentity.provider, attributes: {} }
-    if (s.sourceIdentity !== undefined) context.sourceIdentity = s.sourceIdentity
-    sessionContexts.set(s, context)
+const sessionContextOf = weakMemo((s: Session, accountId: string): SessionContext => {
+  const context: SessionContext = {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: s.roleId,
+      arn: s.roleArn,
+      accountId,
+      userName: s.roleName,
+    },
+    attributes: { creationDate: isoSeconds(s.issuedAt * 1000), mfaAuthenticated: 'false' },
   }
+  if (s.webIdentity)
+    context.webIdFederationData = { federatedProvider: s.webIdentity.provider, attributes: {} }
+  if (s.sourceIdentity !== undefined) context.sourceIdentity = s.sourceIdentity
   return context
-}
+})
 
 /** CloudTrail's `userIdentity` for a signed caller (cloudtrail-event-reference-user-identity). */
 export function callerIdentity(caller: Caller): UserIdentity {
