@@ -35,6 +35,19 @@ export interface Attribution {
   sessionAccessKeyId?: string
 }
 
+/**
+ * A copy of `attribution` that also names a session's access key id. Assigned, not spread: a
+ * spread followed by another member is the slow path of object cloning.
+ */
+export function withSessionKey(
+  attribution: Attribution | undefined,
+  accessKeyId: string,
+): Attribution {
+  const out: Attribution = Object.assign({}, attribution)
+  out.sessionAccessKeyId = accessKeyId
+  return out
+}
+
 export interface CloudTrailEvent {
   eventVersion: '1.08'
   userIdentity: UserIdentity

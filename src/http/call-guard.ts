@@ -1,4 +1,4 @@
-import type { CloudTrailEvent } from '../audit/event.js'
+import { type Attribution, type CloudTrailEvent, withSessionKey } from '../audit/event.js'
 import { type PendingAudit, withPendingAudit } from '../audit/in-transaction.js'
 import type { AuditWriter } from '../audit/writer.js'
 import { AccessDeniedError, type Authorizer } from '../authz/authorizer.js'
@@ -126,11 +126,11 @@ export type CallGuard = ReturnType<typeof createCallGuard>
  * A session's join keys with the access key id it signs with, the same for every call of the
  * session (opened sessions are the same frozen object call after call): built once.
  */
-const attributions = new WeakMap<Session, Readonly<Record<string, string>>>()
-function attributionOf(s: Session, accessKeyId: string): Readonly<Record<string, string>> {
+const attributions = new WeakMap<Session, Readonly<Attribution>>()
+function attributionOf(s: Session, accessKeyId: string): Readonly<Attribution> {
   let a = attributions.get(s)
   if (a === undefined || a.sessionAccessKeyId !== accessKeyId) {
-    a = Object.freeze({ ...s.attribution, sessionAccessKeyId: accessKeyId })
+    a = Object.freeze(withSessionKey(s.attribution, accessKeyId))
     attributions.set(s, a)
   }
   return a

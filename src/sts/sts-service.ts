@@ -1,4 +1,4 @@
-import type { Attribution } from '../audit/event.js'
+import { withSessionKey } from '../audit/event.js'
 import { globalConditionKeys } from '../authz/global-keys.js'
 import type { PolicyCache } from '../authz/policy-cache.js'
 import type { Caller, OperationContext } from '../call-context.js'
@@ -68,16 +68,6 @@ function joinKeys(
   if (kube?.podName !== undefined) keys.podName = kube.podName
   if (kube?.podUid !== undefined) keys.podUid = kube.podUid
   return keys
-}
-
-/**
- * A copy of `attribution` that also names a session's access key id. Assigned, not spread: a
- * spread followed by another member is the slow path of object cloning.
- */
-function withSessionKey(attribution: Attribution | undefined, accessKeyId: string): Attribution {
-  const out: Attribution = Object.assign({}, attribution)
-  out.sessionAccessKeyId = accessKeyId
-  return out
 }
 
 export interface ExchangeResult<T> {
