@@ -7,6 +7,7 @@ import type { AuditRecord } from '../ports.js'
  * reader splits without parsing the (large) record.
  */
 const NEWLINE = 0x0a
+const TAB = 0x09
 
 /** The header's columns, in their order: the required ones, then those that may be absent. */
 const REQUIRED = ['eventId', 'eventTime', 'eventSource', 'eventName', 'requestId'] as const
@@ -22,61 +23,87 @@ const OPTIONAL = [
   'podUid',
 ] as const
 
-/** The line of `record`, newline included (an absent column is `null` in the header). */
-export function encodeJournalLine(r: AuditRecord): string {
-  const header: (string | null)[] = []
-  for (const key of REQUIRED) header.push(r[key])
-  for (const key of OPTIONAL) header.push(r[key] ?? null)
-  return `${JSON.stringify(header)}\t${r.record}\n`
+/** The columns of a line's header, in their order (also the audit table's, before `record`). */
+export const JOURNAL_COLUMNS = [...REQUIRED, ...OPTIONAL] as const
+export type JournalColumn = (typeof JOURNAL_COLUMNS)[number]
+
+/** One line of the journal: its header's columns (an absent one `null`) and its record's bytes. */
+export interface JournalEntry {
+  readonly columns: readonly (string | null)[]
+  /** The CloudTrail record's JSON, UTF-8, as written (a view into the bytes read). */
+  readonly record: Buffer
 }
 
-/** The record of one line (without its newline), or undefined when the line is not one. */
-export function decodeJournalLine(line: string): AuditRecord | undefined {
-  const tab = line.indexOf('\t')
-  if (tab < 0) return undefined
+/** The header of `record`: its columns in {@link JOURNAL_COLUMNS} order, an absent one `null`. */
+export function journalColumns(r: AuditRecord): (string | null)[] {
+  const columns: (string | null)[] = []
+  for (const key of REQUIRED) columns.push(r[key])
+  for (const key of OPTIONAL) columns.push(r[key] ?? null)
+  return columns
+}
+
+/** The line of `record`, newline included. */
+export function encodeJournalLine(r: AuditRecord): string {
+  return `${JSON.stringify(journalColumns(r))}\t${r.record}\n`
+}
+
+/** The header columns of `text`, or undefined when it is not a header. */
+function decodeHeader(text: string): (string | null)[] | undefined {
   let header: unknown
   try {
-    header = JSON.parse(line.slice(0, tab))
+    header = JSON.parse(text)
   } catch {
     return undefined
   }
-  if (!Array.isArray(header) || header.length !== REQUIRED.length + OPTIONAL.length)
-    return undefined
+  if (!Array.isArray(header) || header.length !== JOURNAL_COLUMNS.length) return undefined
   const columns = header as unknown[]
-  if (!columns.every((v, i) => typeof v === 'string' || (v === null && i >= REQUIRED.length)))
-    return undefined
-  const record = { record: line.slice(tab + 1) } as AuditRecord
-  REQUIRED.forEach((key, i) => {
-    record[key] = columns[i] as string
-  })
-  OPTIONAL.forEach((key, i) => {
-    const v = columns[REQUIRED.length + i]
-    if (v !== null) record[key] = v as string
+  for (let i = 0; i < columns.length; i++) {
+    const v = columns[i]
+    if (typeof v !== 'string' && (v !== null || i < REQUIRED.length)) return undefined
+  }
+  return columns as (string | null)[]
+}
+
+/** The record an entry holds (its bytes decoded), as the trail's readers take it. */
+export function entryRecord(entry: JournalEntry): AuditRecord {
+  const record = { record: entry.record.toString('utf8') } as AuditRecord
+  JOURNAL_COLUMNS.forEach((key, i) => {
+    const v = entry.columns[i]
+    if (v !== null && v !== undefined) record[key] = v
   })
   return record
 }
 
 /**
- * The complete lines at the start of `bytes`: their records, and how many bytes they span (up to
+ * The complete lines at the start of `bytes`: their entries, and how many bytes they span (up to
  * and including the last newline). Bytes after the last newline are an unfinished line and are
- * left for later; a complete line that does not decode is skipped and counted.
+ * left for later; a complete line that does not decode is skipped and counted. Only the headers
+ * are decoded: a record stays bytes (a view of `bytes`), for the indexer to store as they are.
  */
 export function decodeJournalChunk(bytes: Buffer): {
-  records: AuditRecord[]
+  entries: JournalEntry[]
   consumed: number
   skipped: number
 } {
-  const end = bytes.lastIndexOf(NEWLINE)
-  if (end < 0) return { records: [], consumed: 0, skipped: 0 }
-  const records: AuditRecord[] = []
+  const entries: JournalEntry[] = []
   let skipped = 0
-  // A newline byte never occurs inside a multi-byte UTF-8 sequence: split after decoding.
-  for (const line of bytes.toString('utf8', 0, end).split('\n')) {
-    const record = decodeJournalLine(line)
-    if (record) records.push(record)
+  let start = 0
+  // The first tab at or after `start` (bytes.length: none), found once for all the lines
+  // before it, so lines without one do not make the search quadratic.
+  let tab = -1
+  // JSON escapes tabs and newlines inside strings, and neither byte occurs inside a multi-byte
+  // UTF-8 sequence: both split the bytes without decoding them.
+  for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+    if (tab < start) {
+      tab = bytes.indexOf(TAB, start)
+      if (tab < 0) tab = bytes.length
+    }
+    const columns = tab < end ? decodeHeader(bytes.toString('utf8', start, tab)) : undefined
+    if (columns) entries.push({ columns, record: bytes.subarray(tab + 1, end) })
     else skipped++
+    start = end + 1
   }
-  return { records, consumed: end + 1, skipped }
+  return { entries, consumed: start, skipped }
 }
 
 const SEGMENT = /^(\d{12})\.journal$/

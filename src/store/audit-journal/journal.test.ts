@@ -15,8 +15,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AuditRecord } from '../ports.js'
 import {
   decodeJournalChunk,
-  decodeJournalLine,
   encodeJournalLine,
+  entryRecord,
   segmentName,
   segmentNumbers,
 } from './format.js'
@@ -34,6 +34,10 @@ const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
   ...extra,
 })
 
+/** The record of one line (given without its newline), or undefined when it is not one. */
+const decodeLine = (line: string) =>
+  decodeJournalChunk(Buffer.from(`${line}\n`)).entries.map(entryRecord)[0]
+
 describe('audit journal line format', () => {
   it('round-trips every column, absent ones staying absent', () => {
     const full = record(1, {
@@ -50,9 +54,9 @@ describe('audit journal line format', () => {
     const line = encodeJournalLine(full)
     expect(line.endsWith('\n')).toBe(true)
     expect(line.slice(0, -1)).not.toContain('\n')
-    expect(decodeJournalLine(line.slice(0, -1))).toEqual(full)
+    expect(decodeLine(line.slice(0, -1))).toEqual(full)
     const bare = record(2)
-    expect(decodeJournalLine(encodeJournalLine(bare).slice(0, -1))).toEqual(bare)
+    expect(decodeLine(encodeJournalLine(bare).slice(0, -1))).toEqual(bare)
   })
 
   it('decodes the complete lines of a chunk and leaves an unfinished one', () => {
@@ -60,10 +64,10 @@ describe('audit journal line format', () => {
     const b = encodeJournalLine(record(2))
     const bytes = Buffer.from(a + b.slice(0, 20))
     const chunk = decodeJournalChunk(bytes)
-    expect(chunk.records.map((r) => r.eventId)).toEqual(['e1'])
+    expect(chunk.entries.map((e) => entryRecord(e).eventId)).toEqual(['e1'])
     expect(chunk.consumed).toBe(Buffer.byteLength(a))
     expect(decodeJournalChunk(Buffer.from(b.slice(0, 20)))).toEqual({
-      records: [],
+      entries: [],
       consumed: 0,
       skipped: 0,
     })
@@ -80,8 +84,32 @@ describe('audit journal line format', () => {
   ])('skips a line that is not a record (%s)', (_, line) => {
     const bytes = Buffer.from(`${line}\n${encodeJournalLine(record(3))}`)
     const chunk = decodeJournalChunk(bytes)
-    expect(chunk.records.map((r) => r.eventId)).toEqual(['e3'])
+    expect(chunk.entries.map((e) => entryRecord(e).eventId)).toEqual(['e3'])
     expect(chunk.skipped).toBe(1)
+  })
+
+  it("keeps a record's bytes as written, decoding only the header", () => {
+    const r = record(4)
+    const bytes = Buffer.from(encodeJournalLine(r) + encodeJournalLine(record(5)))
+    const [first] = decodeJournalChunk(bytes).entries
+    expect(first?.record.equals(Buffer.from(r.record, 'utf8'))).toBe(true)
+    expect(first?.record.buffer).toBe(bytes.buffer) // a view, not a copy
+    expect(first?.columns).toEqual([
+      'e4',
+      r.eventTime,
+      r.eventSource,
+      r.eventName,
+      'r4',
+      ...Array(9).fill(null),
+    ])
+  })
+
+  it('skips many lines without a tab, then finds the records after them', () => {
+    const bytes = Buffer.from(`${'x\n'.repeat(100_000)}${encodeJournalLine(record(6))}`)
+    const chunk = decodeJournalChunk(bytes)
+    expect(chunk.skipped).toBe(100_000)
+    expect(chunk.entries.map((e) => entryRecord(e).eventId)).toEqual(['e6'])
+    expect(chunk.consumed).toBe(bytes.length)
   })
 
   it('names segments so that they sort as numbers', () => {

@@ -1,7 +1,6 @@
 import { readdirSync, readSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AuditRecord } from '../ports.js'
-import { decodeJournalChunk, segmentName, segmentNumbers } from './format.js'
+import { decodeJournalChunk, type JournalEntry, segmentName, segmentNumbers } from './format.js'
 
 /** The numbers of the journal's segments in `dir`, ascending (none when it does not exist yet). */
 export function listSegments(dir: string): number[] {
@@ -20,7 +19,7 @@ export function segmentPath(dir: string, n: number): string {
 
 /** What {@link readJournalChunk} read. */
 export interface JournalChunk {
-  records: AuditRecord[]
+  entries: JournalEntry[]
   /** Bytes the complete lines span from the offset: the next read starts after them. */
   consumed: number
   /** Complete lines that are not records (skipped). */

@@ -1,5 +1,6 @@
 import { closeSync, openSync } from 'node:fs'
 import type { AuditQuery, AuditRecord, AuditRepo, JournalPosition } from '../ports.js'
+import { entryRecord } from './format.js'
 import { listSegments, readJournalChunk, segmentPath } from './segments.js'
 
 /** A segment was deleted while it was read: the indexer copied it meanwhile. */
@@ -33,7 +34,7 @@ export function scanJournalTail(
       let position = n === from.segment ? from.offset : 0
       for (;;) {
         const chunk = readJournalChunk(fd, position, chunkBytes)
-        for (const r of chunk.records) visit(r)
+        for (const e of chunk.entries) visit(entryRecord(e))
         position += chunk.consumed
         if (chunk.end) break
       }

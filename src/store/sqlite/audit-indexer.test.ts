@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { encodeJournalLine, segmentName, segmentNumbers } from '../audit-journal/format.js'
 import { type AuditJournal, openAuditJournal } from '../audit-journal/journal.js'
@@ -61,6 +62,23 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     })
     expect(await store.audit.journalPosition()).toMatchObject({ segment: 1 })
     expect((await store.audit.journalPosition()).offset).toBeGreaterThan(0)
+  })
+
+  it('stores each record as text, byte for byte, whatever its characters', async () => {
+    const ix = start({ indexIntervalMs: 60_000 })
+    const text = JSON.stringify({ eventID: 'e1', note: 'ünïcödé ✓ 𝄞, tab\t, newline\n' })
+    journal.append([record(1, { record: text })])
+    await store.audit.insertMany([record(2, { record: text })]) // a transaction's own record
+    await ix.flush()
+    expect((await store.audit.query({ limit: 10 })).map((r) => r.record)).toEqual([text, text])
+    const db = new Database(path, { readonly: true })
+    try {
+      expect(db.prepare('SELECT DISTINCT typeof(record) FROM audit_events').pluck().all()).toEqual([
+        'text',
+      ])
+    } finally {
+      db.close()
+    }
   })
 
   it('indexes on its own, every interval', async () => {

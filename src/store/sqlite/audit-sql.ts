@@ -1,28 +1,36 @@
+import { JOURNAL_COLUMNS, type JournalColumn, journalColumns } from '../audit-journal/format.js'
 import type { AuditRecord } from '../ports.js'
 
-/** The one statement that appends an audit record (named parameters: {@link auditRow}). */
-export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (event_id, event_time, event_source, event_name, request_id,
-  principal, error_code, access_key_id, jti, cluster, namespace, service_account, pod_name, pod_uid, record)
-  VALUES (@eventId, @eventTime, @eventSource, @eventName, @requestId, @principal, @errorCode,
-  @accessKeyId, @jti, @cluster, @namespace, @serviceAccount, @podName, @podUid, @record)`
+/** The audit table's column of each journal header column. */
+const COLUMN: Record<JournalColumn, string> = {
+  eventId: 'event_id',
+  eventTime: 'event_time',
+  eventSource: 'event_source',
+  eventName: 'event_name',
+  requestId: 'request_id',
+  principal: 'principal',
+  errorCode: 'error_code',
+  accessKeyId: 'access_key_id',
+  jti: 'jti',
+  cluster: 'cluster',
+  namespace: 'namespace',
+  serviceAccount: 'service_account',
+  podName: 'pod_name',
+  podUid: 'pod_uid',
+}
 
-/** The named parameters of {@link AUDIT_INSERT_SQL}: every optional column bound, NULL when absent. */
-export function auditRow(r: AuditRecord): Record<string, string | null> {
-  return {
-    eventId: r.eventId,
-    eventTime: r.eventTime,
-    eventSource: r.eventSource,
-    eventName: r.eventName,
-    requestId: r.requestId,
-    principal: r.principal ?? null,
-    errorCode: r.errorCode ?? null,
-    accessKeyId: r.accessKeyId ?? null,
-    jti: r.jti ?? null,
-    cluster: r.cluster ?? null,
-    namespace: r.namespace ?? null,
-    serviceAccount: r.serviceAccount ?? null,
-    podName: r.podName ?? null,
-    podUid: r.podUid ?? null,
-    record: r.record,
-  }
+/**
+ * The one statement that appends an audit record. Its parameters are positional: a journal
+ * header's columns in their order, then the record, as text or as its UTF-8 bytes (the indexer
+ * binds the bytes it read; SQLite stores them as text, without decoding them into a string and
+ * encoding them again).
+ */
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (${JOURNAL_COLUMNS.map((k) => COLUMN[k]).join(', ')}, record)
+  VALUES (${JOURNAL_COLUMNS.map(() => '?').join(', ')}, CAST(? AS TEXT))`
+
+/** The parameters of {@link AUDIT_INSERT_SQL} for `record`. */
+export function auditValues(r: AuditRecord): (string | null)[] {
+  const values = journalColumns(r)
+  values.push(r.record)
+  return values
 }

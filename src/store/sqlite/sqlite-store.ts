@@ -9,7 +9,7 @@ import type {
   Store,
   StoreTx,
 } from '../ports.js'
-import { AUDIT_INSERT_SQL, auditRow } from './audit-sql.js'
+import { AUDIT_INSERT_SQL, auditValues } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, MIGRATIONS } from './migrations.js'
 import {
   toAuditRecord,
@@ -520,7 +520,7 @@ function createSqliteStore(db: Db): Store {
     },
     audit: {
       insertMany: async (records) => {
-        for (const r of records) s.auditInsert.run(auditRow(r))
+        for (const r of records) s.auditInsert.run(auditValues(r))
       },
       query: async (query) => queryAudit(query),
       journalPosition: async () => s.journalPosition.get() as JournalPosition,
