@@ -87,8 +87,8 @@ db.pragma('wal_autocheckpoint = 0')
 db.pragma('journal_size_limit = 67108864')
 // 32 MiB of page cache instead of SQLite's 2: the indexes on a token's jti and on an exchange's
 // new access key id take keys in random order, so each row lands on a page of its own; with the
-// default cache most of those are read back from the file first (measured: about a quarter of
-// the copying's CPU per exchange record at 200,000 rows).
+// default cache most of those are read back from the file first (measured: 7-12 % less CPU per
+// exchange record copied, at 200,000 rows).
 db.pragma('cache_size = -32768')
 
 /** Bytes of journal read per transaction. */
