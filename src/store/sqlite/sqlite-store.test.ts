@@ -23,6 +23,32 @@ describe('sqlite store on disk', () => {
     await b.close()
   })
 
+  it('makes a new database with 16 KiB pages, and keeps the page size of an older one', async () => {
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true })
+      try {
+        return db.pragma('page_size', { simple: true })
+      } finally {
+        db.close()
+      }
+    }
+    const fresh = join(dir, 'fresh.sqlite')
+    await openSqliteStore(fresh).close()
+    expect(pageSize(fresh)).toBe(16384)
+
+    const older = join(dir, 'older.sqlite')
+    const made = new Database(older)
+    made.pragma('page_size = 4096')
+    made.pragma('journal_mode = WAL')
+    made.exec('CREATE TABLE made_before (x)')
+    made.close()
+    const store = openSqliteStore(older)
+    await store.transaction((tx) => tx.meta.set('account-id', '123456789012'))
+    expect(await store.meta.get('account-id')).toBe('123456789012')
+    await store.close()
+    expect(pageSize(older)).toBe(4096)
+  })
+
   it('counts changes on every table but audit and bookkeeping, from any connection', async () => {
     const path = join(dir, 'upgraded.sqlite')
     // A database from before migration 4, holding a role.
