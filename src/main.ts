@@ -78,6 +78,9 @@ export async function startServer(
     throw err
   }
   const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
+    retentionDays: config.auditRetentionDays,
+    onPruned: (records, before) =>
+      logger.info({ records, before }, 'audit retention: deleted records past their retention'),
     onSkipped: (lines, segment) =>
       logger.warn({ lines, segment }, 'audit journal: skipped lines that are not records'),
     onPriority: (priority, backlog) => {

@@ -72,6 +72,19 @@ program
     '--explain-denials',
     'append the reason to access-denied messages; development only (env LANYARD_EXPLAIN_DENIALS)',
   )
+  .option(
+    '--limit <name=value>',
+    'lift an IAM quota, e.g. trustPolicySize=4096; repeatable (env LANYARD_LIMITS, comma-separated)',
+    (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+  )
+  .option(
+    '--audit-log <file>',
+    'also append every audit record to this file as a JSON line, 0600 (env LANYARD_AUDIT_LOG)',
+  )
+  .option(
+    '--audit-retention-days <days>',
+    'delete audit records older than this many days, 0 = keep all (default 90; env LANYARD_AUDIT_RETENTION_DAYS)',
+  )
   .action(async (opts: Record<string, string | string[] | boolean | undefined>) => {
     const { limit, ...flags } = opts
     const config = loadConfig({

@@ -28,6 +28,8 @@ export const ConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Also append every audit record as one JSON line to this file (0600). */
   auditLog: z.string().min(1).optional(),
+  /** Audit records older than this many days are deleted (0: never), as CloudTrail keeps 90. */
+  auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
   /** Quota overrides, `name=value` (e.g. `trustPolicySize=4096`); AWS's quotas otherwise. */
   limits: z
     .union([z.string(), z.array(z.string())])
@@ -73,6 +75,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   explainDenials: 'LANYARD_EXPLAIN_DENIALS',
   maxBodyBytes: 'LANYARD_MAX_BODY_BYTES',
   auditLog: 'LANYARD_AUDIT_LOG',
+  auditRetentionDays: 'LANYARD_AUDIT_RETENTION_DAYS',
   logLevel: 'LANYARD_LOG_LEVEL',
   limits: 'LANYARD_LIMITS',
 }

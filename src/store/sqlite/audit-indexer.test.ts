@@ -2,12 +2,14 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { isoSeconds } from '../../iso-time.js'
 import { encodeJournalLine, segmentName, segmentNumbers } from '../audit-journal/format.js'
 import { type AuditJournal, openAuditJournal } from '../audit-journal/journal.js'
 import { queryAuditTrail } from '../audit-journal/tail.js'
 import type { AuditRecord, Store } from '../ports.js'
 import { type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
+import { retentionCutoff } from './audit-retention.js'
 import { openSqliteStore } from './sqlite-store.js'
 
 const record = (i: number, extra: Partial<AuditRecord> = {}): AuditRecord => ({
@@ -79,6 +81,41 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     } finally {
       db.close()
     }
+  })
+
+  it('deletes the records past their retention, in batches, and says how many', async () => {
+    const recent = isoSeconds(Date.now())
+    await store.audit.insertMany([
+      record(1), // 2026-01-01: old
+      record(2, { eventTime: recent }),
+      record(3),
+    ])
+    journal.append([record(4), record(5, { eventTime: recent }), record(6), record(7)])
+    const rounds: { records: number; before: string }[] = []
+    const ix = start({
+      indexIntervalMs: 20,
+      retentionDays: 1,
+      pruneIntervalMs: 60_000,
+      pruneBatchRows: 2,
+      onPruned: (records, before) => rounds.push({ records, before }),
+    })
+    await ix.flush()
+    await vi.waitFor(() => expect(rounds).toHaveLength(1), { timeout: 10_000 })
+    expect(ids(await store.audit.query({ limit: 10 })).sort()).toEqual(['e2', 'e5'])
+    // The journal is copied before the first look (at the thread's start): one round, 2 + 2 + 1.
+    expect(rounds).toEqual([
+      { records: 5, before: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:]{8}Z$/) },
+    ])
+    expect((rounds[0]?.before as string) <= (retentionCutoff(Date.now(), 1) as string)).toBe(true)
+  })
+
+  it('keeps every record when retention is 0', async () => {
+    await store.audit.insertMany([record(1)])
+    journal.append([record(2)])
+    const ix = start({ indexIntervalMs: 20, retentionDays: 0, pruneIntervalMs: 20 })
+    await ix.flush()
+    await new Promise((r) => setTimeout(r, 200))
+    expect(ids(await store.audit.query({ limit: 10 })).sort()).toEqual(['e1', 'e2'])
   })
 
   it('indexes on its own, every interval', async () => {

@@ -38,6 +38,14 @@ export interface AuditIndexerOptions {
   counterIntervalMs?: number
   /** Told when the journal held lines that are not records (they are skipped). */
   onSkipped?: (lines: number, segment: number) => void
+  /** Delete records older than this many days (default 0: keep them all). */
+  retentionDays?: number
+  /** How often to look for records past their retention (default 60 s). */
+  pruneIntervalMs?: number
+  /** Records deleted per transaction (default 5,000). */
+  pruneBatchRows?: number
+  /** Told when a round of deleting ends, with how many records older than `before` went. */
+  onPruned?: (records: number, before: string) => void
 }
 
 // Run from source (vitest, tsx) the worker is TypeScript and needs tsx's loader; built, it is .js.
@@ -117,6 +125,9 @@ export function startSqliteAuditIndexer(
       maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
       hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
       priority: 'low',
+      retentionDays: options.retentionDays ?? 0,
+      pruneIntervalMs: options.pruneIntervalMs ?? 60_000,
+      pruneBatchRows: options.pruneBatchRows ?? 5000,
     },
     (m) => {
       const report = m as IndexerReport
@@ -130,7 +141,8 @@ export function startSqliteAuditIndexer(
         indexer.next = { ...indexer.data, priority: report.priority }
         indexer.worker.postMessage('retire' satisfies IndexRequest)
         options.onPriority?.(report.priority, report.backlog)
-      } else options.onSkipped?.(report.skippedLines, report.segment)
+      } else if ('pruned' in report) options.onPruned?.(report.pruned, report.before)
+      else options.onSkipped?.(report.skippedLines, report.segment)
     },
   )
   const counter = start(

@@ -18,6 +18,7 @@ import {
   segmentPath,
 } from '../audit-journal/segments.js'
 import type { JournalPosition } from '../ports.js'
+import { createAuditPruner, retentionCutoff } from './audit-retention.js'
 import { AUDIT_INSERT_SQL } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } from './migrations.js'
 
@@ -51,6 +52,12 @@ export interface AuditWorkerData {
   hardBacklogBytes?: number
   /** Indexer: the priority this thread copies at (default `low`). */
   priority?: IndexerPriority
+  /** Indexer: delete records older than this many days (0 or absent: keep them all). */
+  retentionDays?: number
+  /** Indexer: how often to look for records past their retention (after a full batch: at once). */
+  pruneIntervalMs?: number
+  /** Indexer: records deleted per transaction. */
+  pruneBatchRows?: number
   /** Counter: how often to read the change counter. */
   counterMs?: number
 }
@@ -74,6 +81,7 @@ export type IndexerReport =
   | { flushed: number }
   | { skippedLines: number; segment: number }
   | { priority: IndexerPriority; backlog: number }
+  | { pruned: number; before: string }
 
 const data = workerData as AuditWorkerData
 if (parentPort === null) throw new Error('audit-worker.ts runs as a worker thread only')
@@ -110,6 +118,7 @@ function runIndexer(
   maxBacklogBytes: number,
   hardBacklogBytes: number,
   priority: IndexerPriority,
+  retention: { days: number; intervalMs: number; batchRows: number },
 ) {
   if (priority === 'low') lowerThisThreadsPriority()
   let asked = false
@@ -179,6 +188,38 @@ function runIndexer(
       }
     }
   }
+  /**
+   * Deletes one batch of the records past their retention, when a look is due: every
+   * `retention.intervalMs`, and at the next tick while whole batches are deleted. The total of
+   * a round is reported once it ends.
+   */
+  const prune = createAuditPruner(db, retention.batchRows)
+  let nextPrune = 0
+  let pruned = 0
+  const pruneDue = () => {
+    const now = Date.now()
+    const cutoff = retentionCutoff(now, retention.days)
+    if (cutoff === undefined || now < nextPrune) return
+    let deleted: number
+    try {
+      deleted = prune(cutoff)
+    } catch {
+      return // busy: at the next tick
+    }
+    pruned += deleted
+    if (deleted > 0) {
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)')
+      } catch {
+        // Busy: the next round checkpoints.
+      }
+    }
+    if (deleted === retention.batchRows) return // more may be left: at the next tick
+    nextPrune = now + retention.intervalMs
+    if (pruned > 0) port.postMessage({ pruned, before: cutoff } satisfies IndexerReport)
+    pruned = 0
+  }
+
   const tick = (maxSteps = 64) => {
     try {
       catchUp(maxSteps)
@@ -218,6 +259,7 @@ function runIndexer(
       }
       if (indexDue(last, now, maxBacklogBytes)) tick()
       last = now
+      pruneDue()
     } catch {
       last = undefined // the next look decides afresh
     }
@@ -271,6 +313,11 @@ if (data.role === 'indexer') {
     data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
     data.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
     data.priority ?? 'low',
+    {
+      days: data.retentionDays ?? 0,
+      intervalMs: data.pruneIntervalMs ?? 60_000,
+      batchRows: data.pruneBatchRows ?? 5000,
+    },
   )
 } else {
   runCounter(data.counterMs ?? 10)
