@@ -10,7 +10,18 @@ describe('loadConfig', () => {
       region: 'us-east-1',
       tls: 'off',
       strictTrust: false,
+      auditRetentionDays: 90,
     })
+  })
+
+  it('reads the audit retention and the audit log from flags and environment', () => {
+    expect(loadConfig({ env: { LANYARD_AUDIT_RETENTION_DAYS: '0' } }).auditRetentionDays).toBe(0)
+    expect(
+      loadConfig({
+        flags: { auditRetentionDays: '30', auditLog: '/var/log/audit.jsonl' },
+        env: { LANYARD_AUDIT_RETENTION_DAYS: '7' },
+      }),
+    ).toMatchObject({ auditRetentionDays: 30, auditLog: '/var/log/audit.jsonl' })
   })
 
   it('takes flags over environment over defaults', () => {
@@ -53,6 +64,9 @@ describe('loadConfig', () => {
     [{ tlsCert: '/c' }, /go together/],
     [{ tls: 'auto', tlsCert: '/c', tlsKey: '/k' }, /not both/],
     [{ issuerBaseUrl: 'not a url' }, /issuerBaseUrl/],
+    [{ auditRetentionDays: '-1' }, /auditRetentionDays/],
+    [{ auditRetentionDays: '1.5' }, /auditRetentionDays/],
+    [{ auditRetentionDays: 'ninety' }, /auditRetentionDays/],
   ])('refuses %j', (flags, message) => {
     expect(() => loadConfig({ flags })).toThrow(message)
   })

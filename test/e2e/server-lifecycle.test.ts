@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
@@ -52,10 +52,20 @@ describe('server lifecycle and configuration', () => {
   it('lanyard up: ready line, 0600 credentials, clean exit on SIGTERM, state kept across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-up-'))
     dirs.push(dataDir)
-    const up = async () => {
+    const up = async (...flags: string[]) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--data-dir', dataDir],
+        [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'up',
+          '--port',
+          '0',
+          '--data-dir',
+          dataDir,
+          ...flags,
+        ],
         {
           env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
         },
@@ -71,8 +81,47 @@ describe('server lifecycle and configuration', () => {
       })
       return { child, url }
     }
-    const first = await up()
+    const auditLog = join(dataDir, 'audit.jsonl')
+    const first = await up(
+      '--limit',
+      'trustPolicySize=4096',
+      '--limit',
+      'rolesPerAccount=2',
+      '--audit-log',
+      auditLog,
+      '--audit-retention-days',
+      '30',
+    )
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200)
+    // --limit (repeated) lifts one quota and lowers another; --audit-log streams every record.
+    const admin = JSON.parse(readFileSync(join(dataDir, CREDENTIALS_FILE), 'utf8')) as {
+      accessKeyId: string
+      secretAccessKey: string
+    }
+    const iam = new IAMClient({
+      endpoint: first.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
+      maxAttempts: 1, // the SDK retries LimitExceeded as throttling
+    })
+    for (const name of ['big', 'second'])
+      await iam.send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: bigTrust() }),
+      )
+    const third = await iam
+      .send(new CreateRoleCommand({ RoleName: 'third', AssumeRolePolicyDocument: bigTrust() }))
+      .catch((e: { name: string }) => e)
+    expect(third).toMatchObject({ name: 'LimitExceededException' })
+    const logged = readFileSync(auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { eventName: string; errorCode?: string })
+    expect(logged.map((e) => [e.eventName, e.errorCode])).toEqual([
+      ['CreateRole', undefined],
+      ['CreateRole', undefined],
+      ['CreateRole', 'LimitExceeded'],
+    ])
+    expect(statSync(auditLog).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, CREDENTIALS_FILE)).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, DATABASE_FILE)).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, `${DATABASE_FILE}-wal`)).mode & 0o777).toBe(0o600)
