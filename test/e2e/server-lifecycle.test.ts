@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
 import { lanyardCli, startTestServer } from './harness.js'
 
@@ -112,15 +112,22 @@ describe('server lifecycle and configuration', () => {
       .send(new CreateRoleCommand({ RoleName: 'third', AssumeRolePolicyDocument: bigTrust() }))
       .catch((e: { name: string }) => e)
     expect(third).toMatchObject({ name: 'LimitExceededException' })
-    const logged = readFileSync(auditLog, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { eventName: string; errorCode?: string })
-    expect(logged.map((e) => [e.eventName, e.errorCode])).toEqual([
-      ['CreateRole', undefined],
-      ['CreateRole', undefined],
-      ['CreateRole', 'LimitExceeded'],
-    ])
+    // The stream is written after each commit, asynchronously: wait for the third line.
+    const logged = () =>
+      readFileSync(auditLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { eventName: string; errorCode?: string })
+        .map((e) => [e.eventName, e.errorCode])
+    await vi.waitFor(
+      () =>
+        expect(logged()).toEqual([
+          ['CreateRole', undefined],
+          ['CreateRole', undefined],
+          ['CreateRole', 'LimitExceeded'],
+        ]),
+      { timeout: 10_000 },
+    )
     expect(statSync(auditLog).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, CREDENTIALS_FILE)).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, DATABASE_FILE)).mode & 0o777).toBe(0o600)
