@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -17,6 +15,7 @@ import {
 import { createIssuerService } from '../../src/issuer/issuer-service.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { lanyardUp } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
 
 /**
@@ -28,70 +27,9 @@ import { setUpIrsa } from './irsa-setup.js'
  * the table alone holds each of them exactly once.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url))
 const ISSUER_BASE = 'https://oidc.lanyard.test'
 const NAMESPACE = 'ns'
 const SERVICE_ACCOUNT = 'app'
-
-interface Up {
-  child: ChildProcess
-  url: string
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-/** `lanyard up` from source in its own process, as users start it; resolves at the ready line. */
-async function lanyardUp(dataDir: string): Promise<Up> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'up',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      // IAM takes only https issuers; the exchange verifies in process and never fetches it.
-      '--issuer-base-url',
-      ISSUER_BASE,
-    ],
-    {
-      cwd: REPO,
-      env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  )
-  let out = ''
-  let err = ''
-  // Both pipes are drained for the whole life of the child, so it never blocks on a full pipe.
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    err = (err + d).slice(-2000)
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error('lanyard up: no ready line in 60 s'))
-    }, 60_000)
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      out = (out + d).slice(-2000)
-      const m = /lanyard ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1] as string)
-      }
-    })
-    child.once('error', reject)
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer)
-      reject(new Error(`lanyard up exited (${code ?? signal}) before ready: ${err}`))
-    })
-  })
-  return { child, url, exited }
-}
 
 /** The tutorial's IRSA set-up (test/e2e/irsa-setup.ts) against the child server; the role's ARN. */
 async function irsaRole(endpoint: EndpointInfo, dataDir: string): Promise<string> {
@@ -221,7 +159,7 @@ function indexedRows(dataDir: string): Row[] {
 
 /** Starts `lanyard up` again on `dataDir` and stops it (SIGTERM): it indexes what the dead one left. */
 async function restartAndStop(dataDir: string): Promise<void> {
-  const again = await lanyardUp(dataDir)
+  const again = await lanyardUp(dataDir, '--issuer-base-url', ISSUER_BASE)
   again.child.kill('SIGTERM')
   const { code } = await again.exited
   expect(code).toBe(0)
@@ -246,7 +184,7 @@ describe('audit durability across kill -9 of lanyard up', () => {
   const prepare = async (count: number) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-durable-'))
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
-    const up = await lanyardUp(dataDir)
+    const up = await lanyardUp(dataDir, '--issuer-base-url', ISSUER_BASE)
     cleanups.unshift(() => {
       if (up.child.exitCode === null && up.child.signalCode === null) up.child.kill('SIGKILL')
     })

@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import { CREDENTIALS_FILE } from '../../src/bootstrap/data-dir.js'
 import { type Config, loadConfig } from '../../src/config/config.js'
@@ -153,4 +154,57 @@ export function lanyardCli(
   env: Record<string, string> = { PATH: process.env.PATH ?? '' },
 ): Promise<RunResult> {
   return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env })
+}
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url))
+
+export interface LanyardUp {
+  child: ChildProcess
+  url: string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * `lanyard up` from source in its own process, as users start it, on any free port with `dataDir`
+ * and `flags`; resolves at the ready line.
+ */
+export async function lanyardUp(dataDir: string, ...flags: string[]): Promise<LanyardUp> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--data-dir', dataDir, ...flags],
+    {
+      cwd: REPO,
+      env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+  let out = ''
+  let err = ''
+  // Both pipes are drained for the whole life of the child, so it never blocks on a full pipe.
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    err = (err + d).slice(-2000)
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error('lanyard up: no ready line in 60 s'))
+    }, 60_000)
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out = (out + d).slice(-2000)
+      const m = /lanyard ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1] as string)
+      }
+    })
+    child.once('error', reject)
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer)
+      reject(new Error(`lanyard up exited (${code ?? signal}) before ready: ${err}`))
+    })
+  })
+  return { child, url, exited }
 }

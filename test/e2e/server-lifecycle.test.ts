@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
-import { lanyardCli, startTestServer } from './harness.js'
+import { lanyardCli, lanyardUp, startTestServer } from './harness.js'
 
 const bigTrust = () =>
   JSON.stringify({
@@ -52,35 +51,7 @@ describe('server lifecycle and configuration', () => {
   it('lanyard up: ready line, 0600 credentials, clean exit on SIGTERM, state kept across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-up-'))
     dirs.push(dataDir)
-    const up = async (...flags: string[]) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src/cli/main.ts',
-          'up',
-          '--port',
-          '0',
-          '--data-dir',
-          dataDir,
-          ...flags,
-        ],
-        {
-          env: { PATH: process.env.PATH ?? '', LANYARD_LOG_LEVEL: 'warn' },
-        },
-      )
-      let out = ''
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.setEncoding('utf8').on('data', (d: string) => {
-          out += d
-          const m = /lanyard ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-          if (m) resolve(m[1] as string)
-        })
-        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
-      })
-      return { child, url }
-    }
+    const up = (...flags: string[]) => lanyardUp(dataDir, ...flags)
     const auditLog = join(dataDir, 'audit.jsonl')
     const first = await up(
       '--limit',
@@ -135,11 +106,8 @@ describe('server lifecycle and configuration', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700)
     const created = await lanyardCli(['cluster', 'create', 'kept', '--data-dir', dataDir])
     expect(created.status).toBe(0)
-    const code = await new Promise<number | null>((resolve) => {
-      first.child.on('exit', resolve)
-      first.child.kill('SIGTERM')
-    })
-    expect(code).toBe(0)
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toEqual({ code: 0, signal: null })
 
     const second = await up()
     const env = await lanyardCli(['env', '--data-dir', dataDir])
@@ -157,6 +125,7 @@ describe('server lifecycle and configuration', () => {
     expect(token.status).toBe(0)
     expect(token.stdout.trim().split('.')).toHaveLength(3)
     second.child.kill('SIGTERM')
+    expect(await second.exited).toEqual({ code: 0, signal: null })
     // Four CLI processes start from TypeScript sources: allow for a loaded machine.
   }, 180_000)
 })
