@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
-import { lanyardCli, lanyardUp, startTestServer } from './harness.js'
+import { type LanyardUp, lanyardCli, lanyardUp, startTestServer } from './harness.js'
 
 const bigTrust = () =>
   JSON.stringify({
@@ -21,7 +21,10 @@ const bigTrust = () =>
 
 describe('server lifecycle and configuration', () => {
   const dirs: string[] = []
+  // Servers a failed assertion left running are stopped too, before their data dirs go.
+  const started: LanyardUp[] = []
   afterAll(() => {
+    for (const up of started) if (up.child.exitCode === null) up.child.kill('SIGKILL')
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 
@@ -51,7 +54,11 @@ describe('server lifecycle and configuration', () => {
   it('lanyard up: ready line, 0600 credentials, clean exit on SIGTERM, state kept across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-up-'))
     dirs.push(dataDir)
-    const up = (...flags: string[]) => lanyardUp(dataDir, ...flags)
+    const up = async (...flags: string[]) => {
+      const server = await lanyardUp(dataDir, ...flags)
+      started.push(server)
+      return server
+    }
     const auditLog = join(dataDir, 'audit.jsonl')
     const first = await up(
       '--limit',
