@@ -79,6 +79,8 @@ export async function startServer(
   }
   const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
     retentionDays: config.auditRetentionDays,
+    onThreadExit: (thread, error, restartInMs) =>
+      logger.warn({ thread, error, restartInMs }, 'audit thread stopped; starting it again'),
     onPruned: (records, before) =>
       logger.info({ records, before }, 'audit retention: deleted records past their retention'),
     onSkipped: (lines, segment) =>

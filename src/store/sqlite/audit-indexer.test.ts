@@ -8,7 +8,7 @@ import { encodeJournalLine, segmentName, segmentNumbers } from '../audit-journal
 import { type AuditJournal, openAuditJournal } from '../audit-journal/journal.js'
 import { queryAuditTrail } from '../audit-journal/tail.js'
 import type { AuditRecord, Store } from '../ports.js'
-import { type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
+import { restartDelay, type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
 import { retentionCutoff } from './audit-retention.js'
 import { openSqliteStore } from './sqlite-store.js'
 
@@ -116,6 +116,23 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     await ix.flush()
     await new Promise((r) => setTimeout(r, 200))
     expect(ids(await store.audit.query({ limit: 10 })).sort()).toEqual(['e1', 'e2'])
+  })
+
+  it('starts a thread that cannot open its database again, ever later, and says why', async () => {
+    const exits: { error: string | undefined; restartInMs: number }[] = []
+    const ix = startSqliteAuditIndexer(join(root, 'gone', 'lanyard.db'), journalDir, {
+      restartMs: 20,
+      onThreadExit: (role, error, restartInMs) => {
+        if (role === 'indexer') exits.push({ error, restartInMs })
+      },
+    })
+    try {
+      await vi.waitFor(() => expect(exits.length).toBeGreaterThanOrEqual(4), { timeout: 20_000 })
+      expect(exits.slice(0, 4).map((e) => e.restartInMs)).toEqual([20, 40, 80, 160])
+      expect(exits[0]?.error).toMatch(/directory does not exist/)
+    } finally {
+      await ix.close()
+    }
   })
 
   it('indexes on its own, every interval', async () => {
@@ -314,5 +331,19 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     )
     expect(await until(() => ix.changeCounter() !== before)).toBe(true)
     expect(ix.changeCounter()).toBe(await store.changeCounter?.())
+  })
+})
+
+describe('restart delay of an audit thread', () => {
+  it.each([
+    [0, 1000],
+    [1, 1000],
+    [2, 2000],
+    [3, 4000],
+    [6, 32_000],
+    [7, 60_000],
+    [40, 60_000],
+  ])('after %i quick deaths: %i ms', (quickExits, delay) => {
+    expect(restartDelay(quickExits, 1000)).toBe(delay)
   })
 })

@@ -44,8 +44,28 @@ export interface AuditIndexerOptions {
   pruneIntervalMs?: number
   /** Records deleted per transaction (default 5,000). */
   pruneBatchRows?: number
+  /** The delay before a thread that died is started again (default 1 s; doubled, see above). */
+  restartMs?: number
+  /** Told when a thread died (with its error, if it threw) and when it will be started again. */
+  onThreadExit?: (
+    role: 'indexer' | 'counter',
+    error: string | undefined,
+    restartInMs: number,
+  ) => void
   /** Told when a round of deleting ends, with how many records older than `before` went. */
   onPruned?: (records: number, before: string) => void
+}
+
+/** A thread that ran this long before it died had started well: its restart is not delayed more. */
+const STABLE_MS = 10_000
+const MAX_RESTART_MS = 60_000
+
+/**
+ * How long to wait before starting again a thread that died, the `quickExits`-th time in a row
+ * soon after its start: `baseMs`, then twice as long each time, at most a minute.
+ */
+export function restartDelay(quickExits: number, baseMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, quickExits - 1), Math.max(baseMs, MAX_RESTART_MS))
 }
 
 // Run from source (vitest, tsx) the worker is TypeScript and needs tsx's loader; built, it is .js.
@@ -66,35 +86,49 @@ function newWorker(data: AuditWorkerData): Worker {
  * in `journalDir`, off the request thread: an indexer thread copies the journal into
  * `audit_events` when the server is quiet or the backlog is large (at the lowest CPU priority,
  * checkpointing the WAL after it writes), a counter
- * thread reads the change counter. A thread that dies is started again after `RESTART_MS`: the
- * journal keeps the records meanwhile, and readers of the trail read them from there.
+ * thread reads the change counter. A thread that dies is started again after `restartMs`, twice
+ * as long after each death that follows a start within `STABLE_MS` (up to `MAX_RESTART_MS`), so a
+ * thread that cannot start (its database gone, a full disk) does not spin: the journal keeps the
+ * records meanwhile, and readers of the trail read them from there.
  */
 export function startSqliteAuditIndexer(
   path: string,
   journalDir: string,
   options: AuditIndexerOptions = {},
 ): SqliteAuditIndexer {
-  const RESTART_MS = 1000
+  const restartMs = options.restartMs ?? 1000
   let closed = false
   let nextFlush = 1
   const flushes = new Map<number, () => void>()
   let changeCounter: number | undefined
 
   /**
-   * A thread in a slot: started again after `RESTART_MS` when it dies, or at once with
-   * `slot.next` when it retired to be replaced by a thread started with that.
+   * A thread in a slot: started again after a delay when it dies (see {@link restartDelay}), or at
+   * once with `slot.next` when it retired to be replaced by a thread started with that.
    */
   interface Slot {
     worker: Worker
     data: AuditWorkerData
     next: AuditWorkerData | undefined
+    startedAt: number
+    /** Deaths in a row, each within `STABLE_MS` of its thread's start. */
+    quickExits: number
   }
   const start = (data: AuditWorkerData, onMessage: (m: unknown) => void): Slot => {
-    const slot: Slot = { worker: newWorker(data), data, next: undefined }
+    const slot: Slot = {
+      worker: newWorker(data),
+      data,
+      next: undefined,
+      startedAt: Date.now(),
+      quickExits: 0,
+    }
     const attach = (w: Worker) => {
       w.unref()
       w.on('message', onMessage)
-      w.on('error', () => undefined) // followed by 'exit'
+      let failure: string | undefined
+      w.on('error', (err) => {
+        failure = err instanceof Error ? err.message : String(err) // followed by 'exit'
+      })
       w.on('exit', () => {
         if (closed) return
         const replace = () => {
@@ -102,14 +136,18 @@ export function startSqliteAuditIndexer(
           if (slot.next !== undefined) slot.data = slot.next
           slot.next = undefined
           slot.worker = newWorker(slot.data)
+          slot.startedAt = Date.now()
           attach(slot.worker)
           // Flushes asked of the previous thread are asked again.
           for (const id of flushes.keys())
             slot.worker.postMessage({ flush: id } satisfies IndexRequest)
           if (flushes.size > 0) slot.worker.ref()
         }
-        if (slot.next !== undefined) replace()
-        else setTimeout(replace, RESTART_MS).unref()
+        if (slot.next !== undefined) return replace()
+        slot.quickExits = Date.now() - slot.startedAt < STABLE_MS ? slot.quickExits + 1 : 1
+        const delay = restartDelay(slot.quickExits, restartMs)
+        options.onThreadExit?.(slot.data.role, failure, delay)
+        setTimeout(replace, delay).unref()
       })
     }
     attach(slot.worker)
