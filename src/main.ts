@@ -1,9 +1,10 @@
-import { createWriteStream, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
+import { openAuditLogFile } from './audit/audit-log-file.js'
 import { auditingStore } from './audit/in-transaction.js'
 import { createAuditWriter } from './audit/writer.js'
 import { createAuthenticator } from './authn/authenticate.js'
@@ -171,10 +172,12 @@ async function serve(
   const auditFile =
     config.auditLog === undefined
       ? undefined
-      : createWriteStream(config.auditLog, { flags: 'a', mode: 0o600 })
+      : openAuditLogFile(config.auditLog, (error) =>
+          logger.error({ error }, 'audit log: writing failed; no more lines go to it'),
+        )
   const audit = createAuditWriter(
     { append: async (records) => journal.append(records) },
-    auditFile ? { stream: (line) => auditFile.write(`${line}\n`) } : {},
+    auditFile ? { stream: (line) => auditFile.write(line) } : {},
   )
   const authorizer = createAuthorizer({ store, policies })
   const guard = createCallGuard({
@@ -297,7 +300,7 @@ async function serve(
         })
         await cloudformation.close()
         await storage.closeStorage()
-        auditFile?.end()
+        await auditFile?.close()
       })()
       return closing
     },
