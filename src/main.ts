@@ -260,20 +260,29 @@ async function serve(
     isReady: () => ready,
   })
 
-  const server: Server = tlsFiles
-    ? createHttpsServer(
-        { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) },
-        handler,
-      )
-    : createHttpServer(handler)
-  server.keepAliveTimeout = 65_000
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject)
-      resolve()
+  let server: Server
+  try {
+    server = tlsFiles
+      ? createHttpsServer(
+          { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) },
+          handler,
+        )
+      : createHttpServer(handler)
+    server.keepAliveTimeout = 65_000
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    // Not serving (the port taken, a TLS file unreadable): what was started here stops here;
+    // the caller closes the storage.
+    await cloudformation.close()
+    await auditFile?.close()
+    throw err
+  }
   const port = (server.address() as AddressInfo).port
   selfUrl = `${isTls(config) ? 'https' : 'http'}://${formatHost(config.host)}:${port}`
   writeEndpointInfo(config.dataDir, {

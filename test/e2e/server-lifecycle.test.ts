@@ -1,9 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import pino from 'pino'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { loadConfig } from '../../src/config/config.js'
+import { startServer } from '../../src/main.js'
 import { type LanyardUp, lanyardCli, lanyardUp, startTestServer } from './harness.js'
 
 const bigTrust = () =>
@@ -48,6 +59,36 @@ describe('server lifecycle and configuration', () => {
     } finally {
       await strict.close()
       await lifted.close()
+    }
+  })
+
+  it('a port already taken stops the start cleanly: the audit log closed, the data dir free', async () => {
+    const taken = await startTestServer()
+    const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-taken-'))
+    dirs.push(dataDir)
+    const auditLog = join(dataDir, 'audit.jsonl')
+    const config = loadConfig({
+      flags: { port: new URL(taken.server.url).port, dataDir, auditLog },
+      env: {},
+    })
+    const openOnLog = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === auditLog
+        } catch {
+          return false // closed meanwhile
+        }
+      })
+    try {
+      await expect(
+        startServer(config, { logger: pino({ level: 'silent' }) }),
+      ).rejects.toMatchObject({ code: 'EADDRINUSE' })
+      if (existsSync('/proc/self/fd')) expect(openOnLog()).toEqual([])
+      // The journal's lock and the database were let go: the next start on the same dir works.
+      const next = await startServer({ ...config, port: 0 }, { logger: pino({ level: 'silent' }) })
+      await next.close()
+    } finally {
+      await taken.close()
     }
   })
 
