@@ -50,6 +50,8 @@ export interface RunningServer {
    * database (readers of the trail see them before that too: they also read the journal).
    */
   flushAudit(): Promise<void>
+  /** Opens the `--audit-log` file again after a log rotator renamed it (none: nothing to do). */
+  reopenAuditLog(): Promise<void>
   /** Stops accepting, drains in-flight requests, closes the store. */
   close(): Promise<void>
 }
@@ -300,6 +302,9 @@ async function serve(
     region: config.region,
     caBundle: tlsFiles?.ca,
     flushAudit: storage.flushAudit,
+    async reopenAuditLog() {
+      await auditFile?.reopen()
+    },
     close() {
       closing ??= (async () => {
         ready = false

@@ -1,8 +1,10 @@
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -41,6 +43,35 @@ describe('audit log file', () => {
     await file.close()
     expect(readFileSync(path, 'utf8')).toBe('{"old":true}\n{"new":true}\n')
     expect(statSync(path).mode & 0o777).toBe(0o600)
+  })
+
+  it('opens the path again after a rotator renamed the file, losing no line', async () => {
+    const path = join(dir, 'audit.jsonl')
+    const errors: string[] = []
+    const file = openAuditLogFile(path, (e) => errors.push(e))
+    for (let i = 0; i < 500; i++) file.write(`{"before":${i}}`)
+    renameSync(path, `${path}.1`)
+    await file.reopen()
+    file.write('{"after":0}')
+    await file.close()
+    const rotated = readFileSync(`${path}.1`, 'utf8').trim().split('\n')
+    expect(rotated).toHaveLength(500)
+    expect(readFileSync(path, 'utf8')).toBe('{"after":0}\n')
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(errors).toEqual([])
+  })
+
+  it('keeps the old file when the path cannot be opened again, and says so', async () => {
+    const sub = join(dir, 'logs')
+    mkdirSync(sub)
+    const path = join(sub, 'audit.jsonl')
+    const errors: string[] = []
+    const file = openAuditLogFile(path, (e) => errors.push(e))
+    rmSync(sub, { recursive: true })
+    await file.reopen()
+    file.write('{"still":true}')
+    await file.close()
+    expect(errors).toEqual(['cannot open the audit log again: ENOENT'])
   })
 
   it('refuses at start a path it cannot open', () => {

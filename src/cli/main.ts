@@ -103,6 +103,8 @@ program
     // synchronous on Linux).
     process.once('SIGTERM', () => stop('SIGTERM'))
     process.once('SIGINT', () => stop('SIGINT'))
+    // Log rotation: the --audit-log file is opened again (the rotator renamed it).
+    process.on('SIGHUP', () => void server.reopenAuditLog())
     console.log(
       `lanyard ready on ${server.url} (account ${server.accountId}, region ${server.region}); run: eval "$(npx lanyard env${config.dataDir === './.lanyard' ? '' : ` --data-dir ${config.dataDir}`})"`,
     )

@@ -4,12 +4,13 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   statSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam'
+import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import pino from 'pino'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { CREDENTIALS_FILE, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
@@ -148,6 +149,17 @@ describe('server lifecycle and configuration', () => {
       { timeout: 10_000 },
     )
     expect(statSync(auditLog).mode & 0o777).toBe(0o600)
+    // Log rotation: the file renamed, SIGHUP opens the path again; later lines go there.
+    renameSync(auditLog, `${auditLog}.1`)
+    first.child.kill('SIGHUP')
+    await vi.waitFor(() => expect(existsSync(auditLog)).toBe(true), { timeout: 10_000 })
+    await iam.send(new GetRoleCommand({ RoleName: 'big' }))
+    await vi.waitFor(
+      () =>
+        expect(readFileSync(auditLog, 'utf8')).toMatch(/^\{[^\n]*"eventName":"GetRole"[^\n]*\}\n$/),
+      { timeout: 10_000 },
+    )
+    expect(readFileSync(`${auditLog}.1`, 'utf8').trim().split('\n')).toHaveLength(3)
     expect(statSync(join(dataDir, CREDENTIALS_FILE)).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, DATABASE_FILE)).mode & 0o777).toBe(0o600)
     expect(statSync(join(dataDir, `${DATABASE_FILE}-wal`)).mode & 0o777).toBe(0o600)
