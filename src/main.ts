@@ -175,7 +175,7 @@ async function serve(
     config.auditLog === undefined
       ? undefined
       : openAuditLogFile(config.auditLog, (error) =>
-          logger.error({ error }, 'audit log: writing failed; no more lines go to it'),
+          logger.error({ error }, 'audit log file: not every line was written'),
         )
   const audit = createAuditWriter(
     { append: async (records) => journal.append(records) },

@@ -74,6 +74,19 @@ describe('audit log file', () => {
     expect(errors).toEqual(['cannot open the audit log again: ENOENT'])
   })
 
+  it('bounds the lines waiting for a slow file: the rest are dropped, counted and reported', async () => {
+    const path = join(dir, 'audit.jsonl')
+    const errors: string[] = []
+    const file = openAuditLogFile(path, (e) => errors.push(e), { maxBufferedBytes: 10_000 })
+    const line = JSON.stringify({ pad: 'x'.repeat(90) }) // 101 bytes with its newline
+    for (let i = 0; i < 1000; i++) file.write(line) // in one turn: nothing is written meanwhile
+    await file.close()
+    const kept = readFileSync(path, 'utf8').trim().split('\n').length
+    expect(kept).toBeGreaterThan(90)
+    expect(kept).toBeLessThan(110)
+    expect(errors).toEqual([`the file fell behind: ${1000 - kept} lines were dropped`])
+  })
+
   it('refuses at start a path it cannot open', () => {
     expect(() =>
       openAuditLogFile(join(dir, 'no-such-dir', 'audit.jsonl'), () => undefined),

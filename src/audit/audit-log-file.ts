@@ -37,12 +37,21 @@ function finish(stream: WriteStream): Promise<void> {
 
 /**
  * Opens `path` for appending before the server starts, so a path that cannot be opened stops
- * the start with `config.invalid` instead of failing later. Writes are asynchronous; an error
+ * the start with `config.invalid` instead of failing later. Writes are asynchronous, with at most
+ * `maxBufferedBytes` (64 MiB) waiting: past that, lines are dropped and counted. An error
  * while writing (a full disk) goes to `onError`, once per opened file, and that file's later
  * lines are dropped: the audit trail itself (the journal and the database) does not depend on
  * this copy.
  */
-export function openAuditLogFile(path: string, onError: (message: string) => void): AuditLogFile {
+export function openAuditLogFile(
+  path: string,
+  onError: (message: string) => void,
+  options: { maxBufferedBytes?: number } = {},
+): AuditLogFile {
+  // Lines wait in memory while the file is slower than the server: bounded, then dropped
+  // (counted, and reported once the file has caught up).
+  const maxBuffered = options.maxBufferedBytes ?? 64 * 1024 * 1024
+  let dropped = 0
   let fd: number
   try {
     fd = openForAppend(path)
@@ -57,13 +66,21 @@ export function openAuditLogFile(path: string, onError: (message: string) => voi
     const stream = createWriteStream(path, { fd: descriptor, flags: 'a' })
     stream.once('error', (err) => onError(err.message))
     stream.on('error', () => undefined) // reported once above; never thrown
+    stream.on('drain', reportDropped)
     return stream
+  }
+  const reportDropped = () => {
+    if (dropped === 0) return
+    onError(`the file fell behind: ${dropped} lines were dropped`)
+    dropped = 0
   }
   let stream = streamOn(fd)
   let closed = false
   return {
     write(line) {
-      if (!closed && !stream.destroyed) stream.write(`${line}\n`)
+      if (closed || stream.destroyed) return
+      if (stream.writableLength > maxBuffered) dropped++
+      else stream.write(`${line}\n`)
     },
     async reopen() {
       if (closed) return
@@ -78,9 +95,10 @@ export function openAuditLogFile(path: string, onError: (message: string) => voi
       stream = streamOn(next)
       await finish(old)
     },
-    close() {
+    async close() {
       closed = true
-      return finish(stream)
+      await finish(stream)
+      reportDropped()
     },
   }
 }
