@@ -62,17 +62,17 @@ export function openAuditLogFile(
       `invalid configuration: cannot open the audit log ${path} (${code})`,
     )
   }
+  const reportDropped = () => {
+    if (dropped === 0) return
+    onError(`the file fell behind: ${dropped} lines were dropped`)
+    dropped = 0
+  }
   const streamOn = (descriptor: number) => {
     const stream = createWriteStream(path, { fd: descriptor, flags: 'a' })
     stream.once('error', (err) => onError(err.message))
     stream.on('error', () => undefined) // reported once above; never thrown
     stream.on('drain', reportDropped)
     return stream
-  }
-  const reportDropped = () => {
-    if (dropped === 0) return
-    onError(`the file fell behind: ${dropped} lines were dropped`)
-    dropped = 0
   }
   let stream = streamOn(fd)
   let closed = false

@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_BACKLOG_BYTES,
   type IndexerPriority,
 } from '../audit-journal/backlog.js'
+import { DEFAULT_PRUNE_BATCH_ROWS, DEFAULT_PRUNE_INTERVAL_MS } from './audit-retention.js'
 import type { AuditWorkerData, CounterMoved, IndexerReport, IndexRequest } from './audit-worker.js'
 
 export interface SqliteAuditIndexer {
@@ -164,8 +165,8 @@ export function startSqliteAuditIndexer(
       hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
       priority: 'low',
       retentionDays: options.retentionDays ?? 0,
-      pruneIntervalMs: options.pruneIntervalMs ?? 60_000,
-      pruneBatchRows: options.pruneBatchRows ?? 5000,
+      pruneIntervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+      pruneBatchRows: options.pruneBatchRows ?? DEFAULT_PRUNE_BATCH_ROWS,
     },
     (m) => {
       const report = m as IndexerReport

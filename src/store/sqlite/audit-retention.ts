@@ -3,6 +3,11 @@ import { isoSeconds } from '../../iso-time.js'
 
 const DAY_MS = 86_400_000
 
+/** How often the indexer looks for records past their retention. */
+export const DEFAULT_PRUNE_INTERVAL_MS = 60_000
+/** Records deleted per transaction: a short write, so the server's own writes wait little. */
+export const DEFAULT_PRUNE_BATCH_ROWS = 5000
+
 /**
  * The event time before which audit records have outlived `days` of retention at `nowMs`, as
  * event times are written (ISO 8601 UTC seconds, which sort as text); undefined for `days` 0

@@ -18,7 +18,12 @@ import {
   segmentPath,
 } from '../audit-journal/segments.js'
 import type { JournalPosition } from '../ports.js'
-import { createAuditPruner, retentionCutoff } from './audit-retention.js'
+import {
+  createAuditPruner,
+  DEFAULT_PRUNE_BATCH_ROWS,
+  DEFAULT_PRUNE_INTERVAL_MS,
+  retentionCutoff,
+} from './audit-retention.js'
 import { AUDIT_INSERT_SQL } from './audit-sql.js'
 import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } from './migrations.js'
 
@@ -112,6 +117,15 @@ function lowerThisThreadsPriority(): void {
   }
 }
 
+/** Moves what this thread wrote from the WAL into the database, without waiting for anyone. */
+function checkpoint(): void {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)')
+  } catch {
+    // Busy: the next round checkpoints.
+  }
+}
+
 function runIndexer(
   dir: string,
   intervalMs: number,
@@ -179,13 +193,7 @@ function runIndexer(
     try {
       for (let i = 0; i < maxSteps && step(); i++) wrote = true
     } finally {
-      if (wrote) {
-        try {
-          db.pragma('wal_checkpoint(PASSIVE)')
-        } catch {
-          // Busy: the next round checkpoints.
-        }
-      }
+      if (wrote) checkpoint()
     }
   }
   /**
@@ -198,8 +206,9 @@ function runIndexer(
   let pruned = 0
   const pruneDue = () => {
     const now = Date.now()
+    if (now < nextPrune) return
     const cutoff = retentionCutoff(now, retention.days)
-    if (cutoff === undefined || now < nextPrune) return
+    if (cutoff === undefined) return
     let deleted: number
     try {
       deleted = prune(cutoff)
@@ -207,13 +216,7 @@ function runIndexer(
       return // busy: at the next tick
     }
     pruned += deleted
-    if (deleted > 0) {
-      try {
-        db.pragma('wal_checkpoint(PASSIVE)')
-      } catch {
-        // Busy: the next round checkpoints.
-      }
-    }
+    if (deleted > 0) checkpoint()
     if (deleted === retention.batchRows) return // more may be left: at the next tick
     nextPrune = now + retention.intervalMs
     if (pruned > 0) port.postMessage({ pruned, before: cutoff } satisfies IndexerReport)
@@ -315,8 +318,8 @@ if (data.role === 'indexer') {
     data.priority ?? 'low',
     {
       days: data.retentionDays ?? 0,
-      intervalMs: data.pruneIntervalMs ?? 60_000,
-      batchRows: data.pruneBatchRows ?? 5000,
+      intervalMs: data.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+      batchRows: data.pruneBatchRows ?? DEFAULT_PRUNE_BATCH_ROWS,
     },
   )
 } else {
