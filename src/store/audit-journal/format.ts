@@ -64,14 +64,25 @@ function decodeHeader(text: string): (string | null)[] | undefined {
   return columns as (string | null)[]
 }
 
+/**
+ * The audit record of the CloudTrail JSON `record` and the value of each column (`columnValue`,
+ * by key and by its place in {@link JOURNAL_COLUMNS}); a null or absent value stays absent.
+ */
+export function auditRecordOf(
+  record: string,
+  columnValue: (key: JournalColumn, i: number) => unknown,
+): AuditRecord {
+  const out = { record } as AuditRecord
+  JOURNAL_COLUMNS.forEach((key, i) => {
+    const v = columnValue(key, i)
+    if (v !== null && v !== undefined) out[key] = v as string
+  })
+  return out
+}
+
 /** The record an entry holds (its bytes decoded), as the trail's readers take it. */
 export function entryRecord(entry: JournalEntry): AuditRecord {
-  const record = { record: entry.record.toString('utf8') } as AuditRecord
-  JOURNAL_COLUMNS.forEach((key, i) => {
-    const v = entry.columns[i]
-    if (v !== null && v !== undefined) record[key] = v
-  })
-  return record
+  return auditRecordOf(entry.record.toString('utf8'), (_, i) => entry.columns[i])
 }
 
 /**

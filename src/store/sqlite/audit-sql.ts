@@ -2,7 +2,7 @@ import { JOURNAL_COLUMNS, type JournalColumn, journalColumns } from '../audit-jo
 import type { AuditRecord } from '../ports.js'
 
 /** The audit table's column of each journal header column. */
-const COLUMN: Record<JournalColumn, string> = {
+export const AUDIT_COLUMN: Record<JournalColumn, string> = {
   eventId: 'event_id',
   eventTime: 'event_time',
   eventSource: 'event_source',
@@ -25,7 +25,7 @@ const COLUMN: Record<JournalColumn, string> = {
  * binds the bytes it read; SQLite stores them as text, without decoding them into a string and
  * encoding them again).
  */
-export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (${JOURNAL_COLUMNS.map((k) => COLUMN[k]).join(', ')}, record)
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_events (${JOURNAL_COLUMNS.map((k) => AUDIT_COLUMN[k]).join(', ')}, record)
   VALUES (${JOURNAL_COLUMNS.map(() => '?').join(', ')}, CAST(? AS TEXT))`
 
 /** The parameters of {@link AUDIT_INSERT_SQL} for `record`. */

@@ -1,3 +1,4 @@
+import { auditRecordOf } from '../audit-journal/format.js'
 import type {
   AuditRecord,
   ClusterRecord,
@@ -7,6 +8,7 @@ import type {
   RoleRecord,
   SigningKeyRecord,
 } from '../ports.js'
+import { AUDIT_COLUMN } from './audit-sql.js'
 
 /** Row shapes as SQLite returns them, and their mapping to records. */
 type Row = Record<string, unknown>
@@ -109,25 +111,5 @@ export function toSigningKey(r: Row): SigningKeyRecord {
 }
 
 export function toAuditRecord(r: Row): AuditRecord {
-  return withOptional(
-    {
-      eventId: str(r.event_id),
-      eventTime: str(r.event_time),
-      eventSource: str(r.event_source),
-      eventName: str(r.event_name),
-      requestId: str(r.request_id),
-      record: str(r.record),
-    },
-    {
-      principal: opt(r.principal),
-      errorCode: opt(r.error_code),
-      accessKeyId: opt(r.access_key_id),
-      jti: opt(r.jti),
-      cluster: opt(r.cluster),
-      namespace: opt(r.namespace),
-      serviceAccount: opt(r.service_account),
-      podName: opt(r.pod_name),
-      podUid: opt(r.pod_uid),
-    },
-  )
+  return auditRecordOf(str(r.record), (key) => r[AUDIT_COLUMN[key]])
 }
