@@ -1,13 +1,15 @@
-import { Agent, type OutgoingHttpHeaders, request } from 'node:http'
+import { connect } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { NodeSha256 } from '../test/smithy-sha256.js'
+import { type Answer, readAnswer, requestBytes, type WireRequest } from './http-wire.js'
 
 /**
  * The load generator, in its own process (`node --import tsx bench/sts-load.ts`), so it never
  * shares an event loop with a server under test. Closed loop: `connections` keep-alive
- * connections (one `node:http` Agent), each sending its next request as soon as the previous
- * answer has been read in full. Every answer is checked (status and content); throughput counts
+ * connections, each sending its next request as soon as the previous answer has been read in
+ * full. HTTP/1.1 is written and read on raw sockets (bench/http-wire.ts): `node:http`'s client
+ * cost more CPU per request than the bare servers it drove, so it set their pace. Every answer is checked (status and content); throughput counts
  * the answers completed inside the measured window, latency is taken over the requests started
  * inside it. Requests are prepared before the clock starts: form bodies are sent once by the
  * parent, SigV4 requests are signed here (with `@smithy/signature-v4`, the SDK's own signer)
@@ -70,12 +72,7 @@ export type LoadReply =
   | ({ type: 'result' } & RunResult)
   | { type: 'failed'; error: string }
 
-interface Prepared {
-  method: string
-  path: string
-  headers: OutgoingHttpHeaders
-  body: Buffer | undefined
-}
+type Prepared = WireRequest
 
 const HOST = '127.0.0.1'
 const sets = new Map<string, Prepared[]>()
@@ -124,7 +121,7 @@ async function signSet(m: Extract<LoadRequest, { type: 'sign' }>): Promise<Prepa
     out.push({
       method: 'GET',
       path: m.path,
-      headers: signed.headers as OutgoingHttpHeaders,
+      headers: signed.headers,
       body: undefined,
     })
   }
@@ -138,10 +135,10 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
-  const requests = sets.get(m.set)
-  if (requests === undefined || requests.length === 0)
+  const prepared = sets.get(m.set)
+  if (prepared === undefined || prepared.length === 0)
     return Promise.reject(new Error(`no request set ${m.set}`))
-  const agent = new Agent({ keepAlive: true, maxSockets: m.connections })
+  const requests = prepared.map((r) => requestBytes(r, `${HOST}:${m.port}`))
   const latencies = new Float64Array(m.maxRequests)
   let samples = 0
   let completed = 0
@@ -155,7 +152,7 @@ function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
   const t0 = performance.now()
   const from = t0 + m.warmupMs
   const until = from + m.durationMs
-  const ok = (status: number | undefined, body: string) =>
+  const ok = (status: number, body: string) =>
     status === m.expect.status && m.expect.contains.every((s) => body.includes(s))
 
   return new Promise((resolve) => {
@@ -163,7 +160,6 @@ function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
     const finish = () => {
       active--
       if (active > 0) return
-      agent.destroy()
       const cpu = process.cpuUsage(cpu0)
       const sorted = latencies.subarray(0, samples).sort()
       const seconds = m.durationMs / 1000
@@ -180,44 +176,66 @@ function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
         cpuUs: cpu.user + cpu.system,
       })
     }
-    const next = () => {
-      const begin = performance.now()
-      if (begin >= until || started >= m.maxRequests) {
+    /** One keep-alive connection sending its next request when the previous answer is in. */
+    const connection = () => {
+      const socket = connect({ host: HOST, port: m.port, noDelay: true })
+      let received: Buffer | undefined
+      let begin = 0
+      let waiting = false
+      let open = true
+      const close = () => {
+        if (!open) return
+        open = false
+        socket.destroy()
         finish()
-        return
       }
-      started++
-      const r = requests[cursor++ % requests.length] as Prepared
-      let settled = false
-      const settle = (status: number | undefined, body: string, error?: string) => {
-        if (settled) return
-        settled = true
+      const fail = (error: string) => {
+        errors++
+        firstError ??= error
+      }
+      const answered = (status: number, body: string) => {
+        waiting = false
         const end = performance.now()
         total++
         if (end >= from && end <= until) completed++
         if (begin >= from && samples < latencies.length) latencies[samples++] = end - begin
-        if (error !== undefined || !ok(status, body)) {
-          errors++
-          firstError ??= error ?? `status ${status}: ${body.slice(0, 300)}`
-        }
-        next()
+        if (!ok(status, body)) fail(`status ${status}: ${body.slice(0, 300)}`)
       }
-      const req = request(
-        { agent, host: HOST, port: m.port, method: r.method, path: r.path, headers: r.headers },
-        (res) => {
-          let body = ''
-          res.setEncoding('latin1')
-          res.on('data', (chunk: string) => {
-            body += chunk
-          })
-          res.on('end', () => settle(res.statusCode, body))
-          res.on('error', (e) => settle(undefined, '', e.message))
-        },
-      )
-      req.on('error', (e) => settle(undefined, '', e.message))
-      req.end(r.body)
+      const next = () => {
+        begin = performance.now()
+        if (begin >= until || started >= m.maxRequests) return close()
+        started++
+        waiting = true
+        socket.write(requests[cursor++ % requests.length] as Buffer)
+      }
+      socket.on('connect', next)
+      socket.on('data', (chunk: Buffer) => {
+        received = received === undefined ? chunk : Buffer.concat([received, chunk])
+        let answer: Answer | undefined
+        try {
+          answer = readAnswer(received)
+        } catch (e) {
+          fail((e as Error).message)
+          return close()
+        }
+        if (answer === undefined) return
+        if (answer.length !== received.length) {
+          fail('bytes after the answer to the only request sent')
+          return close()
+        }
+        received = undefined
+        answered(answer.status, answer.body)
+        next()
+      })
+      socket.on('error', (e) => {
+        if (waiting) fail(e.message)
+      })
+      socket.on('close', () => {
+        if (waiting && open) fail('the server closed the connection before answering')
+        close()
+      })
     }
-    for (let c = 0; c < m.connections; c++) next()
+    for (let c = 0; c < m.connections; c++) connection()
   })
 }
 
