@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'token.untrusted_issuer'
   | 'token.audience_mismatch'
   | 'trust.denied'
+  | 'mfa.failed'
   | 'policy.malformed'
   | 'policy.too_large'
   | 'signature.missing'

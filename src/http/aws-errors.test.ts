@@ -21,6 +21,7 @@ describe('toAwsError', () => {
     ['token.malformed', 'sts', 400, 'InvalidIdentityToken'],
     ['token.expired', 'sts', 400, 'ExpiredTokenException'],
     ['trust.denied', 'sts', 403, 'AccessDenied'],
+    ['mfa.failed', 'sts', 403, 'AccessDenied'],
     ['policy.too_large', 'sts', 400, 'PackedPolicyTooLarge'],
     ['entity.not_found', 'eks', 404, 'ResourceNotFoundException'],
     ['entity.exists', 'eks', 409, 'ResourceInUseException'],

@@ -48,6 +48,7 @@ const BY_PROTOCOL: Record<WireProtocol, Partial<Record<ErrorCode, Mapping>>> = {
     'token.audience_mismatch': { status: 400, code: 'InvalidIdentityToken' },
     'token.expired': { status: 400, code: 'ExpiredTokenException' },
     'trust.denied': { status: 403, code: 'AccessDenied' },
+    'mfa.failed': { status: 403, code: 'AccessDenied' },
     'policy.too_large': { status: 400, code: 'PackedPolicyTooLarge' },
     'entity.not_found': { status: 403, code: 'AccessDenied' },
     'idp.communication_error': { status: 400, code: 'IDPCommunicationError' },

@@ -54,3 +54,41 @@ export function readSessionTagsClaim(claim: unknown): SessionTags | undefined {
   }
   return { tags, transitiveTagKeys }
 }
+
+/**
+ * The session tags of an AssumeRole request against the transitive tags the calling session
+ * passes on (id_session-tags): keys are unique without regard to case, a key inherited as
+ * transitive cannot be passed again ("If you pass a session tag with the same key as an
+ * inherited tag, the operation fails", AssumeRole's API reference), and together they are at
+ * most 50. The merged tags are returned. The error code of these refusals is not documented:
+ * `ValidationError`, with IAM's message for duplicate keys.
+ */
+export function mergeRequestTags(
+  requested: readonly { key: string; value: string }[],
+  inherited: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const tags: Record<string, string> = { ...inherited }
+  const seen = new Set(Object.keys(inherited).map((k) => k.toLowerCase()))
+  const own = new Set<string>()
+  for (const { key, value } of requested) {
+    const folded = key.toLowerCase()
+    if (own.has(folded))
+      throw new LanyardError(
+        'request.invalid',
+        'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      )
+    if (seen.has(folded))
+      throw new LanyardError(
+        'request.invalid',
+        `Session tag key ${key} is inherited as a transitive tag from the calling session and cannot be passed again.`,
+      )
+    own.add(folded)
+    tags[key] = value
+  }
+  if (Object.keys(tags).length > MAX_SESSION_TAGS)
+    throw new LanyardError(
+      'request.invalid',
+      `A session can have at most ${MAX_SESSION_TAGS} session tags, inherited transitive tags included.`,
+    )
+  return tags
+}

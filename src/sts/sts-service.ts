@@ -16,8 +16,9 @@ import {
 import type { RoleRecord, Store } from '../store/ports.js'
 import { ExplainedError } from './denied-error.js'
 import { kubernetesPrincipalTags, readKubernetesClaims } from './kubernetes-claims.js'
+import { mfaFailure } from './mfa.js'
 import { assumedRoleArn, parseRoleArn } from './role-arn.js'
-import { readSessionTagsClaim } from './session-tags.js'
+import { mergeRequestTags, readSessionTagsClaim } from './session-tags.js'
 import type {
   AssumeRoleInput,
   AssumeRoleOutput,
@@ -49,6 +50,8 @@ const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
 const TAGS_CLAIM = 'https://aws.amazon.com/tags'
 /** Role chaining caps sessions at one hour (id_roles_terms-and-concepts: role chaining). */
 const CHAINED_MAX_SECONDS = 3600
+/** AWS's answer to AssumeRole called with the account's root credentials. */
+const ROOT_CANNOT_ASSUME = 'Roles may not be assumed by root accounts.'
 /** Session policies share one packed budget with session tags (STS model: PackedPolicySize). */
 const PACKED_BUDGET = 2048
 
@@ -85,13 +88,18 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     return role && role.arn === roleArn ? role : undefined
   }
 
-  const denied = (action: string, message: string, audit: ExchangeAudit): never => {
+  const denied = (
+    action: string,
+    message: string,
+    audit: ExchangeAudit,
+    code: 'trust.denied' | 'mfa.failed' = 'trust.denied',
+  ): never => {
     const reasons = audit.reasons ?? (audit.decision ? explainDecision(audit.decision) : [])
     const shown =
       config.explainDenials && reasons.length > 0
         ? `${message} (lanyard: ${reasons.join('; ')})`
         : message
-    throw new ExplainedError('trust.denied', shown, { ...audit, reasons }, { cause: action })
+    throw new ExplainedError(code, shown, { ...audit, reasons }, { cause: action })
   }
 
   /** Evaluates once fast; again with a trace only when the answer is a refusal. */
@@ -332,6 +340,35 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const audit: ExchangeAudit = {
         attribution: withSessionKey(caller.session?.attribution, caller.accessKeyId),
       }
+      if (caller.kind === 'root')
+        denied(action, ROOT_CANNOT_ASSUME, {
+          ...audit,
+          reasons: ["the account's root user cannot assume roles (AWS refuses it too)"],
+        })
+      const mfa = mfaFailure(input.serialNumber, input.tokenCode)
+      if (mfa) denied(action, mfa.message, { ...audit, reasons: [mfa.reason] }, 'mfa.failed')
+      // A source identity, once set, stays with every session chained from it (id_credentials_
+      // temp_control-access_monitor): it may be repeated, never changed.
+      const inheritedSource = caller.session?.sourceIdentity
+      if (
+        inheritedSource !== undefined &&
+        input.sourceIdentity !== undefined &&
+        input.sourceIdentity !== inheritedSource
+      )
+        denied(action, notAuthorized, {
+          ...audit,
+          reasons: [
+            `the calling session's source identity \`${inheritedSource}\` cannot be changed to \`${input.sourceIdentity}\``,
+          ],
+        })
+      const sourceIdentity = input.sourceIdentity ?? inheritedSource
+      // Transitive tags of the calling session carry over into the chained session (id_session-tags).
+      const inheritedTags: Record<string, string> = {}
+      for (const k of caller.session?.transitiveTagKeys ?? []) {
+        const v = caller.session?.tags?.[k]
+        if (v !== undefined) inheritedTags[k] = v
+      }
+      const tags = mergeRequestTags(input.tags ?? [], inheritedTags)
       const role = await roleOf(input.roleArn)
       if (!role)
         denied(action, notAuthorized, {
@@ -348,9 +385,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         'aws:userid': caller.userId,
         'aws:PrincipalType': caller.kind === 'root' ? 'Account' : 'AssumedRole',
         ...(input.externalId !== undefined ? { 'sts:ExternalId': input.externalId } : {}),
-        ...(input.sourceIdentity !== undefined
-          ? { 'sts:SourceIdentity': input.sourceIdentity }
-          : {}),
+        ...(sourceIdentity !== undefined ? { 'sts:SourceIdentity': sourceIdentity } : {}),
         ...(input.tags
           ? {
               ...Object.fromEntries(input.tags.map((t) => [`aws:RequestTag/${t.key}`, t.value])),
@@ -376,19 +411,29 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         resource: [trust],
         sessionPrincipal: caller.kind === 'assumed-role',
       }
-      const decision = decide({ principal, action, resource: r.arn, context }, policies)
+      const request = { principal, action, resource: r.arn, context }
+      const decision = decide(request, policies)
       audit.decision = decision
       if (decision.decision !== 'allowed') denied(action, notAuthorized, audit)
+      // Passing session tags, and setting (or carrying) a source identity, are actions of their
+      // own that the same policies must allow (id_session-tags_permissions-required,
+      // id_credentials_temp_control-access_monitor-perms).
+      for (const [needed, extra] of [
+        [(input.tags?.length ?? 0) > 0, 'sts:TagSession'],
+        [sourceIdentity !== undefined, 'sts:SetSourceIdentity'],
+      ] as const) {
+        if (!needed) continue
+        const d = decide({ ...request, action: extra }, policies)
+        if (d.decision !== 'allowed')
+          denied(
+            action,
+            `User: ${caller.arn} is not authorized to perform: ${extra} on resource: ${r.arn}`,
+            { ...audit, decision: d },
+          )
+      }
       const chained = caller.kind === 'assumed-role'
       const seconds = duration(input.durationSeconds, r, chained)
       const session = await sessionPolicies(input.policy, input.policyArns)
-      const tags: Record<string, string> = {}
-      // Transitive tags of the calling session carry over into the chained session (id_session-tags).
-      for (const k of caller.session?.transitiveTagKeys ?? []) {
-        const v = caller.session?.tags?.[k]
-        if (v !== undefined) tags[k] = v
-      }
-      for (const t of input.tags ?? []) tags[t.key] = t.value
       const tagChars = (input.tags ?? []).reduce((n, t) => n + t.key.length + t.value.length, 0)
       const packed = packedPercent(session.packed + tagChars)
       checkPacked(packed)
@@ -399,7 +444,6 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
           ...(input.transitiveTagKeys ?? []),
         ]),
       ]
-      const sourceIdentity = input.sourceIdentity ?? caller.session?.sourceIdentity
       const minted = deps.sealer.mint({
         roleArn: r.arn,
         roleId: r.roleId,

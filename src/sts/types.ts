@@ -57,6 +57,9 @@ export interface AssumeRoleInput {
   policy?: string
   policyArns?: string[]
   externalId?: string
+  /** The MFA device's serial number and its one-time code (AssumeRole's `SerialNumber`, `TokenCode`). */
+  serialNumber?: string
+  tokenCode?: string
   sourceIdentity?: string
   tags?: { key: string; value: string }[]
   transitiveTagKeys?: string[]

@@ -63,11 +63,24 @@ function policyArns(input: QueryInput): string[] | undefined {
     ?.map((p) => p.arn as string)
 }
 
+// The STS model's tagKeyType and tagValueType patterns (the lengths are checked apart).
+const TAG_KEY = {
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
+  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
+}
+const TAG_VALUE = {
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
+}
+
 function sessionTags(input: QueryInput) {
   return input
     .structList(
       'Tags',
-      { Key: { required: true, min: 1, max: 128 }, Value: { required: true, min: 0, max: 256 } },
+      {
+        Key: { required: true, min: 1, max: 128, ...TAG_KEY },
+        Value: { required: true, min: 0, max: 256, ...TAG_VALUE },
+      },
       50,
     )
     ?.map((t) => ({ key: t.Key as string, value: t.Value as string }))
@@ -204,14 +217,28 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
         pattern: /^[\w+=,.@:/-]*$/,
         patternText: '[\\w+=,.@:\\/-]*',
       })
+      const serialNumber = input.string('SerialNumber', {
+        min: 9,
+        max: 256,
+        pattern: /^[\w+=/:,.@-]*$/,
+        patternText: '[\\w+=/:,.@-]*',
+      })
+      const tokenCode = input.string('TokenCode', {
+        min: 6,
+        max: 6,
+        pattern: /^\d*$/,
+        patternText: '[\\d]*',
+      })
       const sourceIdentity = input.string('SourceIdentity', SOURCE_IDENTITY)
       const tags = sessionTags(input)
       const transitiveTagKeys = input.list('TransitiveTagKeys', { min: 1, max: 128 }, 50)
+      // The one-time code is a credential: it is never recorded.
       const params = {
         roleArn,
         roleSessionName,
         durationSeconds,
         ...(externalId ? { externalId } : {}),
+        ...(serialNumber ? { serialNumber } : {}),
         ...(tags ? { tags } : {}),
       }
       try {
@@ -224,6 +251,8 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
             ...(policy !== undefined ? { policy } : {}),
             ...(arns !== undefined ? { policyArns: arns } : {}),
             ...(externalId !== undefined ? { externalId } : {}),
+            ...(serialNumber !== undefined ? { serialNumber } : {}),
+            ...(tokenCode !== undefined ? { tokenCode } : {}),
             ...(sourceIdentity !== undefined ? { sourceIdentity } : {}),
             ...(tags !== undefined ? { tags } : {}),
             ...(transitiveTagKeys !== undefined ? { transitiveTagKeys } : {}),

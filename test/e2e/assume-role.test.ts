@@ -1,0 +1,321 @@
+import { join } from 'node:path'
+import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandInput,
+  AssumeRoleWithWebIdentityCommand,
+  type Credentials,
+  GetCallerIdentityCommand,
+  STSClient,
+} from '@aws-sdk/client-sts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CloudTrailEvent } from '../../src/audit/event.js'
+import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { createToken } from '../../src/cli/token-command.js'
+import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
+import { startTestServer, type TestServer } from './harness.js'
+import { setUpIrsa } from './irsa-setup.js'
+
+/**
+ * AssumeRole through the real SDK: role chaining from a pod's web-identity session, with the
+ * rules STS applies (one-hour cap, ExternalId, session tags and their permission, transitive
+ * tags, source identity set once, MFA, no root caller) and the audit record of each call.
+ */
+describe('AssumeRole', () => {
+  let t: TestServer
+  let account: string
+  let pod: Credentials
+  const CLUSTER = 'chain-cluster'
+  const arn = (name: string) => `arn:aws:iam::${account}:role/${name}`
+  const sts = (c?: Credentials) =>
+    new STSClient({
+      endpoint: t.server.url,
+      region: t.sdk.region,
+      credentials: c
+        ? {
+            accessKeyId: c.AccessKeyId as string,
+            secretAccessKey: c.SecretAccessKey as string,
+            sessionToken: c.SessionToken as string,
+          }
+        : t.sdk.credentials,
+    })
+  /** Signed with the pod's session unless told otherwise (`null`: the account's root keys). */
+  const assume = (input: Partial<AssumeRoleCommandInput>, c: Credentials | null = pod) =>
+    sts(c ?? undefined).send(
+      new AssumeRoleCommand({ RoleArn: arn('Plain'), RoleSessionName: 's1', ...input }),
+    )
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected a refusal')
+      },
+      (e: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({
+        name: e.name,
+        message: e.message,
+        status: e.$metadata?.httpStatusCode,
+      }),
+    )
+
+  /** A role any principal of the account may assume, if its own policies allow it. */
+  const role = async (name: string, trustActions: string[], condition?: object) => {
+    const iam = new IAMClient(t.sdk)
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: name,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${account}:root` },
+              Action: trustActions,
+              ...(condition ? { Condition: condition } : {}),
+            },
+          ],
+        }),
+      }),
+    )
+    // Its sessions may chain on, and describe the cluster when tagged team=blue.
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: name,
+        PolicyName: 'chain',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+              Resource: '*',
+            },
+            {
+              Effect: 'Allow',
+              Action: 'eks:DescribeCluster',
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blue' } },
+            },
+          ],
+        }),
+      }),
+    )
+  }
+
+  const records = async () => {
+    await t.server.flushAudit()
+    const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
+    try {
+      const journal = join(t.dataDir, AUDIT_JOURNAL_DIR)
+      return (
+        await queryAuditTrail(store.audit, journal, { eventName: 'AssumeRole', limit: 1000 })
+      ).map((r) => ({ ...r, event: JSON.parse(r.record) as CloudTrailEvent }))
+    } finally {
+      await store.close()
+    }
+  }
+
+  beforeAll(async () => {
+    t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' })
+    account = t.credentials.accountId
+    await setUpIrsa(t, {
+      cluster: CLUSTER,
+      roleName: 'Pod',
+      subject: 'test:app',
+      allow: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+    })
+    await role('Plain', ['sts:AssumeRole'])
+    await role('Tagged', ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'])
+    await role('Partner', ['sts:AssumeRole'], { StringEquals: { 'sts:ExternalId': 'ext-123' } })
+    const token = await createToken(t.dataDir, { namespace: 'test', serviceAccount: 'app' })
+    const exchanged = await sts().send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: arn('Pod'),
+        RoleSessionName: 'pod',
+        WebIdentityToken: token,
+      }),
+    )
+    pod = exchanged.Credentials as Credentials
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('chains from a pod session into another role, for an hour by default', async () => {
+    const before = Date.now()
+    const out = await assume({ RoleSessionName: 'chained' })
+    expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/)
+    expect(out.Credentials?.SecretAccessKey).toHaveLength(40)
+    expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${account}:assumed-role/Plain/chained`)
+    expect(out.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:chained$/)
+    const expires = (out.Credentials?.Expiration as Date).getTime()
+    expect(expires - before).toBeGreaterThan(3590_000)
+    expect(expires - before).toBeLessThanOrEqual(3601_000)
+    const who = await sts(out.Credentials).send(new GetCallerIdentityCommand({}))
+    expect(who.Arn).toBe(out.AssumedRoleUser?.Arn)
+  })
+
+  it('caps a chained session at one hour', async () => {
+    expect(await failure(assume({ DurationSeconds: 3601 }))).toEqual({
+      name: 'ValidationError',
+      message:
+        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+      status: 400,
+    })
+  })
+
+  it("refuses the account's root credentials, as AWS does", async () => {
+    expect(await failure(assume({}, null))).toEqual({
+      name: 'AccessDenied',
+      message: 'Roles may not be assumed by root accounts.',
+      status: 403,
+    })
+  })
+
+  it('answers a role that does not exist as it answers a trust denial', async () => {
+    const who = `arn:aws:sts::${account}:assumed-role/Pod/pod`
+    expect(await failure(assume({ RoleArn: arn('Missing') }))).toEqual({
+      name: 'AccessDenied',
+      message: `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${arn('Missing')}`,
+      status: 403,
+    })
+    expect(await failure(assume({ RoleArn: arn('Partner') }))).toEqual({
+      name: 'AccessDenied',
+      message: `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${arn('Partner')}`,
+      status: 403,
+    })
+  })
+
+  it('checks the ExternalId in the trust policy, and its format', async () => {
+    const partner = arn('Partner')
+    expect((await failure(assume({ RoleArn: partner, ExternalId: 'ext-999' }))).name).toBe(
+      'AccessDenied',
+    )
+    const ok = await assume({ RoleArn: partner, ExternalId: 'ext-123' })
+    expect(ok.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${account}:assumed-role/Partner/s1`)
+    expect(await failure(assume({ RoleArn: partner, ExternalId: 'x' }))).toMatchObject({
+      name: 'ValidationError',
+      message:
+        "1 validation error detected: Value 'x' at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    })
+  })
+
+  it('needs sts:TagSession in the trust policy to pass session tags', async () => {
+    expect(await failure(assume({ Tags: [{ Key: 'team', Value: 'blue' }] }))).toEqual({
+      name: 'AccessDenied',
+      message: `User: arn:aws:sts::${account}:assumed-role/Pod/pod is not authorized to perform: sts:TagSession on resource: ${arn('Plain')}`,
+      status: 403,
+    })
+  })
+
+  it('gives the new session its tags, and passes transitive ones down the chain', async () => {
+    const eks = (c: Credentials | undefined) =>
+      new EKSClient({
+        endpoint: t.server.url,
+        region: t.sdk.region,
+        credentials: {
+          accessKeyId: c?.AccessKeyId as string,
+          secretAccessKey: c?.SecretAccessKey as string,
+          sessionToken: c?.SessionToken as string,
+        },
+      })
+    const describe = (c: Credentials | undefined) =>
+      eks(c).send(new DescribeClusterCommand({ name: CLUSTER }))
+    const tagged = arn('Tagged')
+    const red = await assume({ RoleArn: tagged, Tags: [{ Key: 'team', Value: 'red' }] })
+    expect((await failure(describe(red.Credentials))).name).toBe('AccessDeniedException')
+    const blue = await assume({
+      RoleArn: tagged,
+      Tags: [{ Key: 'team', Value: 'blue' }],
+      TransitiveTagKeys: ['team'],
+    })
+    expect(blue.PackedPolicySize).toBeGreaterThan(0)
+    expect((await describe(blue.Credentials)).cluster?.name).toBe(CLUSTER)
+    // The next hop inherits team=blue without passing it, and may not pass it again.
+    const next = await assume({ RoleArn: tagged, RoleSessionName: 'hop' }, blue.Credentials)
+    expect((await describe(next.Credentials)).cluster?.name).toBe(CLUSTER)
+    expect(
+      await failure(
+        assume({ RoleArn: tagged, Tags: [{ Key: 'Team', Value: 'red' }] }, blue.Credentials),
+      ),
+    ).toMatchObject({ name: 'ValidationError', status: 400 })
+  })
+
+  it('refuses tag keys that differ only in case, and malformed keys', async () => {
+    const tags = [
+      { Key: 'Team', Value: 'a' },
+      { Key: 'team', Value: 'b' },
+    ]
+    expect(await failure(assume({ RoleArn: arn('Tagged'), Tags: tags }))).toEqual({
+      name: 'ValidationError',
+      message: 'Duplicate tag keys found. Please note that Tag keys are case insensitive.',
+      status: 400,
+    })
+    expect(
+      await failure(assume({ RoleArn: arn('Tagged'), Tags: [{ Key: 'a*b', Value: 'x' }] })),
+    ).toMatchObject({
+      name: 'ValidationError',
+      message: expect.stringContaining("Value 'a*b' at 'tags.1.member.key' failed to satisfy"),
+    })
+  })
+
+  it('sets a source identity once: it needs its permission, stays, and cannot change', async () => {
+    const tagged = arn('Tagged')
+    expect(await failure(assume({ SourceIdentity: 'alice' }))).toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('perform: sts:SetSourceIdentity on resource'),
+    })
+    const alice = await assume({ RoleArn: tagged, SourceIdentity: 'alice' })
+    expect(alice.SourceIdentity).toBe('alice')
+    const kept = await assume({ RoleArn: tagged, RoleSessionName: 'hop' }, alice.Credentials)
+    expect(kept.SourceIdentity).toBe('alice')
+    expect(
+      (await failure(assume({ RoleArn: tagged, SourceIdentity: 'bob' }, alice.Credentials))).name,
+    ).toBe('AccessDenied')
+    // Carrying it into a role whose trust policy does not allow setting one is refused too.
+    expect(await failure(assume({}, alice.Credentials))).toMatchObject({
+      name: 'AccessDenied',
+      message: expect.stringContaining('perform: sts:SetSourceIdentity on resource'),
+    })
+  })
+
+  it('refuses MFA parameters: Lanyard has no MFA device to check them against', async () => {
+    expect(await failure(assume({ SerialNumber: 'GAHT12345678', TokenCode: '987654' }))).toEqual({
+      name: 'AccessDenied',
+      message:
+        'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+      status: 403,
+    })
+    expect(await failure(assume({ SerialNumber: 'GAHT12345678' }))).toEqual({
+      name: 'AccessDenied',
+      message:
+        'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.',
+      status: 403,
+    })
+    expect(
+      await failure(assume({ SerialNumber: 'GAHT12345678', TokenCode: '12ab56' })),
+    ).toMatchObject({ name: 'ValidationError', status: 400 })
+  })
+
+  it('records every call, allowed or refused, without the one-time code', async () => {
+    const all = await records()
+    const chained = all.find((r) => r.event.requestParameters?.roleSessionName === 'chained')
+    expect(chained?.event).toMatchObject({
+      eventSource: 'sts.amazonaws.com',
+      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/Pod/pod` },
+      responseElements: {
+        assumedRoleUser: { arn: `arn:aws:sts::${account}:assumed-role/Plain/chained` },
+      },
+    })
+    expect(chained?.event.errorCode).toBeUndefined()
+    const codes = all.map((r) => r.event.errorCode).filter((c) => c !== undefined)
+    expect(codes).toEqual(expect.arrayContaining(['AccessDenied', 'ValidationError']))
+    const mfa = all.filter((r) => r.event.requestParameters?.serialNumber === 'GAHT12345678')
+    expect(mfa.map((r) => r.event.errorCode).sort()).toEqual([
+      'AccessDenied',
+      'AccessDenied',
+      'ValidationError',
+    ])
+    expect(all.some((r) => r.record.includes('987654'))).toBe(false)
+  })
+})
