@@ -27,6 +27,14 @@ describe('AssumeRole', () => {
   let t: TestServer
   let account: string
   let pod: Credentials
+  const logs: string[] = []
+  /** Everything secret this test handles: none of it may reach a log line. */
+  const secrets = new Set<string>(['987654'])
+  const keep = <T extends { Credentials?: Credentials | undefined }>(out: T): T => {
+    if (out.Credentials?.SecretAccessKey) secrets.add(out.Credentials.SecretAccessKey)
+    if (out.Credentials?.SessionToken) secrets.add(out.Credentials.SessionToken)
+    return out
+  }
   const CLUSTER = 'chain-cluster'
   const arn = (name: string) => `arn:aws:iam::${account}:role/${name}`
   const sts = (c?: Credentials) =>
@@ -43,9 +51,9 @@ describe('AssumeRole', () => {
     })
   /** Signed with the pod's session unless told otherwise (`null`: the account's root keys). */
   const assume = (input: Partial<AssumeRoleCommandInput>, c: Credentials | null = pod) =>
-    sts(c ?? undefined).send(
-      new AssumeRoleCommand({ RoleArn: arn('Plain'), RoleSessionName: 's1', ...input }),
-    )
+    sts(c ?? undefined)
+      .send(new AssumeRoleCommand({ RoleArn: arn('Plain'), RoleSessionName: 's1', ...input }))
+      .then(keep)
   const failure = (p: Promise<unknown>) =>
     p.then(
       () => {
@@ -116,8 +124,9 @@ describe('AssumeRole', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' })
+    t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' }, { logs })
     account = t.credentials.accountId
+    secrets.add(t.credentials.secretAccessKey)
     await setUpIrsa(t, {
       cluster: CLUSTER,
       roleName: 'Pod',
@@ -128,6 +137,7 @@ describe('AssumeRole', () => {
     await role('Tagged', ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'])
     await role('Partner', ['sts:AssumeRole'], { StringEquals: { 'sts:ExternalId': 'ext-123' } })
     const token = await createToken(t.dataDir, { namespace: 'test', serviceAccount: 'app' })
+    secrets.add(token).add(token.split('.')[2] as string)
     const exchanged = await sts().send(
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: arn('Pod'),
@@ -135,7 +145,7 @@ describe('AssumeRole', () => {
         WebIdentityToken: token,
       }),
     )
-    pod = exchanged.Credentials as Credentials
+    pod = keep(exchanged).Credentials as Credentials
   })
   afterAll(async () => {
     await t?.close()
@@ -308,6 +318,15 @@ describe('AssumeRole', () => {
       },
     })
     expect(chained?.event.errorCode).toBeUndefined()
+    const alice = all.find(
+      (r) => r.event.requestParameters?.sourceIdentity === 'alice' && !r.event.errorCode,
+    )
+    expect(alice?.event.responseElements).toMatchObject({ sourceIdentity: 'alice' })
+    const transitive = all.find((r) => r.event.requestParameters?.transitiveTagKeys !== undefined)
+    expect(transitive?.event.requestParameters).toMatchObject({
+      tags: [{ key: 'team', value: 'blue' }],
+      transitiveTagKeys: ['team'],
+    })
     const codes = all.map((r) => r.event.errorCode).filter((c) => c !== undefined)
     expect(codes).toEqual(expect.arrayContaining(['AccessDenied', 'ValidationError']))
     const mfa = all.filter((r) => r.event.requestParameters?.serialNumber === 'GAHT12345678')
@@ -317,5 +336,11 @@ describe('AssumeRole', () => {
       'ValidationError',
     ])
     expect(all.some((r) => r.record.includes('987654'))).toBe(false)
+  })
+  it('never writes a secret, session token, web-identity token or one-time code to the log', () => {
+    expect(logs.length).toBeGreaterThan(0)
+    const all = logs.join('\n')
+    expect(secrets.size).toBeGreaterThan(10)
+    for (const s of secrets) expect(all).not.toContain(s)
   })
 })

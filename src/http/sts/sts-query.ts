@@ -239,7 +239,9 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
         durationSeconds,
         ...(externalId ? { externalId } : {}),
         ...(serialNumber ? { serialNumber } : {}),
+        ...(sourceIdentity ? { sourceIdentity } : {}),
         ...(tags ? { tags } : {}),
+        ...(transitiveTagKeys ? { transitiveTagKeys } : {}),
       }
       try {
         input.done()
@@ -268,6 +270,12 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
               assumedRoleId: output.assumedRoleUser.assumedRoleId,
               arn: output.assumedRoleUser.arn,
             },
+            ...(output.packedPolicySize !== undefined
+              ? { packedPolicySize: output.packedPolicySize }
+              : {}),
+            ...(output.sourceIdentity !== undefined
+              ? { sourceIdentity: output.sourceIdentity }
+              : {}),
           },
         })
         return {
