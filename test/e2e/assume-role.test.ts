@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
@@ -15,7 +17,7 @@ import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.j
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
-import { startTestServer, type TestServer } from './harness.js'
+import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
 
 /**
@@ -36,6 +38,7 @@ describe('AssumeRole', () => {
     return out
   }
   const CLUSTER = 'chain-cluster'
+  const hasAws = requireTool('aws')
   const arn = (name: string) => `arn:aws:iam::${account}:role/${name}`
   const sts = (c?: Credentials) =>
     new STSClient({
@@ -305,6 +308,35 @@ describe('AssumeRole', () => {
     expect(
       await failure(assume({ SerialNumber: 'GAHT12345678', TokenCode: '12ab56' })),
     ).toMatchObject({ name: 'ValidationError', status: 400 })
+  })
+
+  it.runIf(hasAws)("the aws CLI's role_arn + source_profile chain assumes the role", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lanyard-cli-chain-'))
+    const credentials = join(dir, 'credentials')
+    const config = join(dir, 'config')
+    writeFileSync(
+      credentials,
+      `[pod]\naws_access_key_id = ${pod.AccessKeyId}\naws_secret_access_key = ${pod.SecretAccessKey}\naws_session_token = ${pod.SessionToken}\n`,
+      { mode: 0o600 },
+    )
+    writeFileSync(
+      config,
+      `[profile chained]\nrole_arn = ${arn('Tagged')}\nsource_profile = pod\nrole_session_name = from-cli\nregion = ${t.sdk.region}\n`,
+    )
+    // Only the profile files: no access key in the environment.
+    const env = Object.fromEntries(
+      Object.entries(t.env).filter(([k]) => !k.startsWith('AWS_') || k === 'AWS_ENDPOINT_URL'),
+    )
+    const r = await awsCli(t, ['sts', 'get-caller-identity', '--profile', 'chained'], {
+      ...env,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+    }).finally(() => rmSync(dir, { recursive: true, force: true }))
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      Account: account,
+      Arn: `arn:aws:sts::${account}:assumed-role/Tagged/from-cli`,
+    })
   })
 
   it('records every call, allowed or refused, without the one-time code', async () => {
