@@ -206,3 +206,27 @@ describe('authorizer: global condition keys', () => {
     ).rejects.toBeInstanceOf(AccessDeniedError)
   })
 })
+
+describe('authorizer: aws:MultiFactorAuthPresent', () => {
+  // The deny AWS documents for "no access without MFA" (id_credentials_mfa_configure-api-require):
+  // with session credentials the key is present and false, so both forms deny.
+  it.each([
+    ['Bool', { Bool: { 'aws:MultiFactorAuthPresent': 'false' } }],
+    ['BoolIfExists', { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } }],
+  ])('a session without MFA is denied by %s … false', async (_, condition) => {
+    const store = await storeWithRole([{ key: 'team', value: 'blue' }])
+    await store.rolePolicies.put({
+      roleName: 'r',
+      policyName: 'mfa',
+      document: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition }],
+      }),
+    })
+    const authorizer = createAuthorizer({ store, policies: createPolicyCache() })
+    await expect(
+      authorizer.authorize(caller(), 'eks:DescribeCluster', CLUSTER, ctx),
+    ).rejects.toThrow('with an explicit deny in an identity-based policy')
+    await store.close()
+  })
+})

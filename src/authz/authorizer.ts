@@ -197,6 +197,9 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     }
     if (s) {
       values['aws:TokenIssueTime'] = isoSeconds(s.issuedAt * 1000)
+      // Present with temporary credentials only, true only when MFA authenticated the session;
+      // Lanyard has no MFA devices (sts/mfa.ts).
+      values['aws:MultiFactorAuthPresent'] = 'false'
       if (s.sourceIdentity !== undefined) values['aws:SourceIdentity'] = s.sourceIdentity
       if (s.webIdentity) values['aws:FederatedProvider'] = s.webIdentity.provider
       // Principal tags: the role's tags, overridden by the session's (id_session-tags).

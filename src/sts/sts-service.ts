@@ -384,6 +384,8 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         'aws:PrincipalAccount': caller.accountId,
         'aws:userid': caller.userId,
         'aws:PrincipalType': caller.kind === 'root' ? 'Account' : 'AssumedRole',
+        // The calling session's credentials were never MFA-authenticated (sts/mfa.ts).
+        ...(caller.session ? { 'aws:MultiFactorAuthPresent': 'false' } : {}),
         ...(input.externalId !== undefined ? { 'sts:ExternalId': input.externalId } : {}),
         ...(sourceIdentity !== undefined ? { 'sts:SourceIdentity': sourceIdentity } : {}),
         ...(input.tags

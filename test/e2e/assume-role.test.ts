@@ -161,7 +161,9 @@ describe('AssumeRole', () => {
     expect(out.Credentials?.SecretAccessKey).toHaveLength(40)
     expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${account}:assumed-role/Plain/chained`)
     expect(out.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:chained$/)
-    const expires = (out.Credentials?.Expiration as Date).getTime()
+    const expiration = out.Credentials?.Expiration
+    expect(expiration).toBeInstanceOf(Date)
+    const expires = (expiration as Date).getTime()
     expect(expires - before).toBeGreaterThan(3590_000)
     expect(expires - before).toBeLessThanOrEqual(3601_000)
     const who = await sts(out.Credentials).send(new GetCallerIdentityCommand({}))
