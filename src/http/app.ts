@@ -202,6 +202,17 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
           throw new LanyardError('signature.missing', 'Request is missing Authentication Token')
         caller = await deps.authenticate(sigRequest, auth)
       }
+      // Every operation exists in one API version; another one names no operation (checked
+      // after authentication, as AWS answers a bad signature first). A missing Version is
+      // taken as the current one: every SDK sends it, and AWS's answer to its absence is not
+      // documented.
+      const version = params.get('Version')
+      if (version !== undefined && version !== service.version) {
+        throw new LanyardError(
+          'request.unknown_action',
+          `Could not find operation ${action.slice(0, 128)} for version ${version.slice(0, 32)}`,
+        )
+      }
       params.delete('Action')
       params.delete('Version')
       const opCtx = ctx(caller)
