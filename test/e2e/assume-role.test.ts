@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
 import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
@@ -30,6 +31,8 @@ describe('AssumeRole', () => {
   let account: string
   let pod: Credentials
   const logs: string[] = []
+  /** The request id of each refusal, by its message. */
+  const refusals = new Map<string, string>()
   /** Everything secret this test handles: none of it may reach a log line. */
   const secrets = new Set<string>(['987654'])
   const keep = <T extends { Credentials?: Credentials | undefined }>(out: T): T => {
@@ -62,11 +65,14 @@ describe('AssumeRole', () => {
       () => {
         throw new Error('expected a refusal')
       },
-      (e: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => ({
-        name: e.name,
-        message: e.message,
-        status: e.$metadata?.httpStatusCode,
-      }),
+      (e: {
+        name: string
+        message: string
+        $metadata?: { httpStatusCode?: number; requestId?: string }
+      }) => {
+        if (e.$metadata?.requestId) refusals.set(e.message, e.$metadata.requestId)
+        return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode }
+      },
     )
 
   /** A role any principal of the account may assume, if its own policies allow it. */
@@ -371,6 +377,24 @@ describe('AssumeRole', () => {
     ])
     expect(all.some((r) => r.record.includes('987654'))).toBe(false)
   })
+  it('explains each kind of refusal in plain words', async () => {
+    await t.server.flushAudit()
+    const explained = async (message: string) =>
+      (await explainRequest(refusals.get(message) as string, t.dataDir)).join('\n')
+    expect(await explained('Roles may not be assumed by root accounts.')).toContain(
+      "the account's root user cannot assume roles",
+    )
+    expect(
+      await explained(
+        'MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.',
+      ),
+    ).toContain('only SerialNumber was given')
+    const tagSession = [...refusals.keys()].find((m) => m.includes('sts:TagSession')) as string
+    expect(await explained(tagSession)).toContain(
+      'implicitDeny: no statement allows sts:TagSession',
+    )
+  })
+
   it('never writes a secret, session token, web-identity token or one-time code to the log', () => {
     expect(logs.length).toBeGreaterThan(0)
     const all = logs.join('\n')
