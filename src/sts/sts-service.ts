@@ -14,9 +14,9 @@ import {
   parsePolicy,
 } from '../policy/index.js'
 import type { RoleRecord, Store } from '../store/ports.js'
+import { callerRefusal, transitiveTags } from './assume-role-rules.js'
 import { ExplainedError } from './denied-error.js'
 import { kubernetesPrincipalTags, readKubernetesClaims } from './kubernetes-claims.js'
-import { mfaFailure } from './mfa.js'
 import { assumedRoleArn, parseRoleArn } from './role-arn.js'
 import { mergeRequestTags, readSessionTagsClaim } from './session-tags.js'
 import type {
@@ -50,8 +50,6 @@ const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
 const TAGS_CLAIM = 'https://aws.amazon.com/tags'
 /** Role chaining caps sessions at one hour (id_roles_terms-and-concepts: role chaining). */
 const CHAINED_MAX_SECONDS = 3600
-/** AWS's answer to AssumeRole called with the account's root credentials. */
-const ROOT_CANNOT_ASSUME = 'Roles may not be assumed by root accounts.'
 /** Session policies share one packed budget with session tags (STS model: PackedPolicySize). */
 const PACKED_BUDGET = 2048
 
@@ -340,35 +338,11 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const audit: ExchangeAudit = {
         attribution: withSessionKey(caller.session?.attribution, caller.accessKeyId),
       }
-      if (caller.kind === 'root')
-        denied(action, ROOT_CANNOT_ASSUME, {
-          ...audit,
-          reasons: ["the account's root user cannot assume roles (AWS refuses it too)"],
-        })
-      const mfa = mfaFailure(input.serialNumber, input.tokenCode)
-      if (mfa) denied(action, mfa.message, { ...audit, reasons: [mfa.reason] }, 'mfa.failed')
-      // A source identity, once set, stays with every session chained from it (id_credentials_
-      // temp_control-access_monitor): it may be repeated, never changed.
-      const inheritedSource = caller.session?.sourceIdentity
-      if (
-        inheritedSource !== undefined &&
-        input.sourceIdentity !== undefined &&
-        input.sourceIdentity !== inheritedSource
-      )
-        denied(action, notAuthorized, {
-          ...audit,
-          reasons: [
-            `the calling session's source identity \`${inheritedSource}\` cannot be changed to \`${input.sourceIdentity}\``,
-          ],
-        })
-      const sourceIdentity = input.sourceIdentity ?? inheritedSource
-      // Transitive tags of the calling session carry over into the chained session (id_session-tags).
-      const inheritedTags: Record<string, string> = {}
-      for (const k of caller.session?.transitiveTagKeys ?? []) {
-        const v = caller.session?.tags?.[k]
-        if (v !== undefined) inheritedTags[k] = v
-      }
-      const tags = mergeRequestTags(input.tags ?? [], inheritedTags)
+      const refusal = callerRefusal(caller, input, notAuthorized)
+      if (refusal)
+        denied(action, refusal.message, { ...audit, reasons: [refusal.reason] }, refusal.code)
+      const sourceIdentity = input.sourceIdentity ?? caller.session?.sourceIdentity
+      const tags = mergeRequestTags(input.tags ?? [], transitiveTags(caller))
       const role = await roleOf(input.roleArn)
       if (!role)
         denied(action, notAuthorized, {
