@@ -207,6 +207,7 @@ async function serve(
       policies,
       clusterForIssuer: (issuer) => issuers.clusterForIssuer(issuer),
       callerPolicies: (caller) => authorizer.policiesFor(caller),
+      callerContext: (caller, ctx, extra) => authorizer.contextFor(caller, ctx, extra),
     },
     { explainDenials: config.explainDenials },
   )

@@ -12,6 +12,7 @@ import {
   explainDecision,
   type PolicySet,
   parsePolicy,
+  type RequestContext,
 } from '../policy/index.js'
 import type { RoleRecord, Store } from '../store/ports.js'
 import { callerRefusal, transitiveTags } from './assume-role-rules.js'
@@ -39,6 +40,15 @@ export interface StsDeps {
   clusterForIssuer: (issuer: string) => Promise<string | undefined>
   /** The caller's identity policies, boundary and session policies (see authz). */
   callerPolicies: (caller: Caller) => Promise<Omit<PolicySet, 'resource'>>
+  /**
+   * The request context of a signed call by `caller` (see authz): its principal's keys (role and
+   * session tags, source identity, token issue time, …), the global keys, and `extra`.
+   */
+  callerContext: (
+    caller: Caller,
+    ctx: OperationContext,
+    extra: Record<string, string | string[]>,
+  ) => Promise<RequestContext>
 }
 
 export interface StsConfig {
@@ -351,15 +361,10 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         })
       const r = role as RoleRecord
       const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
-      const context = createRequestContext({
-        ...globalConditionKeys(ctx),
+      // The caller's principal keys, as in any call it signs: aws:PrincipalTag/* from its role's
+      // tags and its session's, aws:SourceIdentity, aws:FederatedProvider, aws:TokenIssueTime, …
+      const context = await deps.callerContext(caller, ctx, {
         'sts:RoleSessionName': input.roleSessionName,
-        'aws:PrincipalArn': caller.session?.roleArn ?? caller.arn,
-        'aws:PrincipalAccount': caller.accountId,
-        'aws:userid': caller.userId,
-        'aws:PrincipalType': caller.kind === 'root' ? 'Account' : 'AssumedRole',
-        // The calling session's credentials were never MFA-authenticated (sts/mfa.ts).
-        ...(caller.session ? { 'aws:MultiFactorAuthPresent': 'false' } : {}),
         ...(input.externalId !== undefined ? { 'sts:ExternalId': input.externalId } : {}),
         ...(sourceIdentity !== undefined ? { 'sts:SourceIdentity': sourceIdentity } : {}),
         ...(input.tags
@@ -369,9 +374,6 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
             }
           : {}),
         ...(input.transitiveTagKeys ? { 'sts:TransitiveTagKeys': input.transitiveTagKeys } : {}),
-        ...Object.fromEntries(
-          Object.entries(caller.session?.tags ?? {}).map(([k, v]) => [`aws:PrincipalTag/${k}`, v]),
-        ),
       })
       const principal = {
         arn: caller.arn,

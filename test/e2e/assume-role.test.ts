@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  TagRoleCommand,
+} from '@aws-sdk/client-iam'
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandInput,
@@ -30,6 +35,7 @@ describe('AssumeRole', () => {
   let t: TestServer
   let account: string
   let pod: Credentials
+  let providerArn: string
   const logs: string[] = []
   /** The request id of each refusal, by its message. */
   const refusals = new Map<string, string>()
@@ -136,12 +142,12 @@ describe('AssumeRole', () => {
     t = await startTestServer({ issuerBaseUrl: 'https://oidc.lanyard.test' }, { logs })
     account = t.credentials.accountId
     secrets.add(t.credentials.secretAccessKey)
-    await setUpIrsa(t, {
+    ;({ providerArn } = await setUpIrsa(t, {
       cluster: CLUSTER,
       roleName: 'Pod',
       subject: 'test:app',
       allow: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
-    })
+    }))
     await role('Plain', ['sts:AssumeRole'])
     await role('Tagged', ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'])
     await role('Partner', ['sts:AssumeRole'], { StringEquals: { 'sts:ExternalId': 'ext-123' } })
@@ -205,6 +211,18 @@ describe('AssumeRole', () => {
       message: `User: ${who} is not authorized to perform: sts:AssumeRole on resource: ${arn('Partner')}`,
       status: 403,
     })
+  })
+
+  it("evaluates the trust policy with the caller's principal keys: its role's tags, its provider", async () => {
+    await role('Gold', ['sts:AssumeRole'], {
+      StringEquals: { 'aws:PrincipalTag/tier': 'gold', 'aws:FederatedProvider': providerArn },
+    })
+    expect((await failure(assume({ RoleArn: arn('Gold') }))).name).toBe('AccessDenied')
+    await new IAMClient(t.sdk).send(
+      new TagRoleCommand({ RoleName: 'Pod', Tags: [{ Key: 'tier', Value: 'gold' }] }),
+    )
+    const ok = await assume({ RoleArn: arn('Gold') })
+    expect(ok.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${account}:assumed-role/Gold/s1`)
   })
 
   it('checks the ExternalId in the trust policy, and its format', async () => {
