@@ -58,6 +58,8 @@ export interface StsConfig {
 
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
 const TAGS_CLAIM = 'https://aws.amazon.com/tags'
+/** The IAM OIDC provider URL of Google, whose audience keys AWS sets its own way. */
+const GOOGLE = 'accounts.google.com'
 /** Role chaining caps sessions at one hour (id_roles_terms-and-concepts: role chaining). */
 const CHAINED_MAX_SECONDS = 3600
 /** Session policies share one packed budget with session tags (STS model: PackedPolicySize). */
@@ -255,6 +257,12 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       values[`${url}:sub`] = identity.subject
       values[`${url}:aud`] = identity.audience
       if (typeof azp === 'string') values[`${url}:azp`] = azp
+      // Google's tokens (reference_policies_iam-condition-keys): `:aud` is the authorized party
+      // when there is one, and `:oaud` the token's own audience.
+      if (url === GOOGLE) {
+        if (typeof azp === 'string') values[`${url}:aud`] = azp
+        values[`${url}:oaud`] = identity.audience
+      }
       if (Array.isArray(amr))
         values[`${url}:amr`] = amr.filter((v): v is string => typeof v === 'string')
       else if (typeof amr === 'string') values[`${url}:amr`] = [amr]

@@ -3,7 +3,7 @@ import { createToken } from '../../src/cli/token-command.js'
 import { startTestServer, type TestServer } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
 
-const unescape = (s: string) =>
+const xmlText = (s: string) =>
   s
     .replaceAll('&apos;', "'")
     .replaceAll('&quot;', '"')
@@ -54,7 +54,7 @@ describe('AssumeRoleWithWebIdentity: bad input', () => {
     return {
       status: r.status,
       code: /<Code>(.*?)<\/Code>/.exec(body)?.[1],
-      message: unescape(/<Message>(.*?)<\/Message>/s.exec(body)?.[1] ?? ''),
+      message: xmlText(/<Message>(.*?)<\/Message>/s.exec(body)?.[1] ?? ''),
       minted: body.includes('<AccessKeyId>'),
     }
   }
