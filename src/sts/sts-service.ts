@@ -19,6 +19,7 @@ import { callerRefusal, transitiveTags } from './assume-role-rules.js'
 import { ExplainedError } from './denied-error.js'
 import { kubernetesPrincipalTags, readKubernetesClaims } from './kubernetes-claims.js'
 import { assumedRoleArn, parseRoleArn } from './role-arn.js'
+import { packedPercent, sessionSeconds } from './session-limits.js'
 import { mergeRequestTags, readSessionTagsClaim } from './session-tags.js'
 import type {
   AssumeRoleInput,
@@ -29,6 +30,7 @@ import type {
   VerifiedWebIdentity,
   WebIdentityVerifier,
 } from './types.js'
+import { writeWebIdentityKeys } from './web-identity-keys.js'
 
 export interface StsDeps {
   store: Store
@@ -58,12 +60,6 @@ export interface StsConfig {
 
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity'
 const TAGS_CLAIM = 'https://aws.amazon.com/tags'
-/** The IAM OIDC provider URL of Google, whose audience keys AWS sets its own way. */
-const GOOGLE = 'accounts.google.com'
-/** Role chaining caps sessions at one hour (id_roles_terms-and-concepts: role chaining). */
-const CHAINED_MAX_SECONDS = 3600
-/** Session policies share one packed budget with session tags (STS model: PackedPolicySize). */
-const PACKED_BUDGET = 2048
 
 export type StsService = ReturnType<typeof createStsService>
 
@@ -149,34 +145,6 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     return { compiled, packed }
   }
 
-  const packedPercent = (chars: number): number => Math.ceil((100 * chars) / PACKED_BUDGET)
-
-  const checkPacked = (percent: number) => {
-    if (percent > 100) {
-      throw new LanyardError(
-        'policy.too_large',
-        `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`,
-      )
-    }
-  }
-
-  const duration = (requested: number | undefined, role: RoleRecord, chained: boolean): number => {
-    const seconds = requested ?? 3600
-    if (chained && seconds > CHAINED_MAX_SECONDS) {
-      throw new LanyardError(
-        'request.validation',
-        'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
-      )
-    }
-    if (seconds > role.maxSessionDuration) {
-      throw new LanyardError(
-        'request.validation',
-        'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-      )
-    }
-    return seconds
-  }
-
   /** The credentials and assumed-role user of a freshly minted session. */
   const issued = (
     minted: ReturnType<SessionSealer['mint']>,
@@ -251,21 +219,8 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       }
       const r = role as RoleRecord
       const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
-      const amr = identity.claims.amr
-      const azp = identity.claims.azp
       const values = globalConditionKeys(ctx)
-      values[`${url}:sub`] = identity.subject
-      values[`${url}:aud`] = identity.audience
-      if (typeof azp === 'string') values[`${url}:azp`] = azp
-      // Google's tokens (reference_policies_iam-condition-keys): `:aud` is the authorized party
-      // when there is one, and `:oaud` the token's own audience.
-      if (url === GOOGLE) {
-        if (typeof azp === 'string') values[`${url}:aud`] = azp
-        values[`${url}:oaud`] = identity.audience
-      }
-      if (Array.isArray(amr))
-        values[`${url}:amr`] = amr.filter((v): v is string => typeof v === 'string')
-      else if (typeof amr === 'string') values[`${url}:amr`] = [amr]
+      writeWebIdentityKeys(values, url, identity)
       values['sts:RoleSessionName'] = input.roleSessionName
       values['aws:FederatedProvider'] = identity.provider.arn
       if (typeof sourceIdentity === 'string') values['sts:SourceIdentity'] = sourceIdentity
@@ -294,7 +249,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
         if (d.decision !== 'allowed') denied(action, notAuthorized, { ...audit, decision: d })
       }
 
-      const seconds = duration(input.durationSeconds, r, false)
+      const seconds = sessionSeconds(input.durationSeconds, r.maxSessionDuration, false)
       const session = await sessionPolicies(input.policy, input.policyArns)
       // The token's own tags win over the Kubernetes ones; only they count toward the budget.
       const tags = kube ? kubernetesPrincipalTags(kube, cluster) : {}
@@ -305,7 +260,6 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       }
       const passedPolicies = input.policy !== undefined || (input.policyArns?.length ?? 0) > 0
       const packed = packedPercent(session.packed + tagChars)
-      checkPacked(packed)
       const nowSeconds = Math.floor(ctx.now / 1000)
       const sealed: Parameters<SessionSealer['mint']>[0] = {
         roleArn: r.arn,
@@ -418,11 +372,10 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
           )
       }
       const chained = caller.kind === 'assumed-role'
-      const seconds = duration(input.durationSeconds, r, chained)
+      const seconds = sessionSeconds(input.durationSeconds, r.maxSessionDuration, chained)
       const session = await sessionPolicies(input.policy, input.policyArns)
       const tagChars = (input.tags ?? []).reduce((n, t) => n + t.key.length + t.value.length, 0)
       const packed = packedPercent(session.packed + tagChars)
-      checkPacked(packed)
       const nowSeconds = Math.floor(ctx.now / 1000)
       const transitive = [
         ...new Set([
