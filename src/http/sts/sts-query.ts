@@ -223,11 +223,13 @@ export function createStsQueryService(deps: StsWireDeps): QueryService {
         pattern: /^[\w+=/:,.@-]*$/,
         patternText: '[\\w+=/:,.@-]*',
       })
+      // A one-time code is a credential: a malformed one is not echoed either.
       const tokenCode = input.string('TokenCode', {
         min: 6,
         max: 6,
         pattern: /^\d*$/,
         patternText: '[\\d]*',
+        sensitive: true,
       })
       const sourceIdentity = input.string('SourceIdentity', SOURCE_IDENTITY)
       const tags = sessionTags(input)
