@@ -22,6 +22,7 @@ import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.j
 import { explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
+import type { AuditQuery } from '../../src/store/ports.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { awsCli, requireTool, startTestServer, type TestServer } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
@@ -125,14 +126,15 @@ describe('AssumeRole', () => {
     )
   }
 
-  const records = async () => {
+  const records = async (query: Omit<AuditQuery, 'limit'> = { eventName: 'AssumeRole' }) => {
     await t.server.flushAudit()
     const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
     try {
       const journal = join(t.dataDir, AUDIT_JOURNAL_DIR)
-      return (
-        await queryAuditTrail(store.audit, journal, { eventName: 'AssumeRole', limit: 1000 })
-      ).map((r) => ({ ...r, event: JSON.parse(r.record) as CloudTrailEvent }))
+      return (await queryAuditTrail(store.audit, journal, { ...query, limit: 1000 })).map((r) => ({
+        ...r,
+        event: JSON.parse(r.record) as CloudTrailEvent,
+      }))
     } finally {
       await store.close()
     }
@@ -398,6 +400,18 @@ describe('AssumeRole', () => {
     ])
     expect(all.some((r) => r.record.includes('987654') || r.record.includes('5555555'))).toBe(false)
   })
+  it("joins every call of a chained session to the pod's token", async () => {
+    const jti = (await records({ eventName: 'AssumeRoleWithWebIdentity' }))[0]?.event.lanyard
+      ?.attribution?.jti as string
+    expect(jti).toMatch(/^[0-9a-f-]{36}$/)
+    const joined = await records({ jti })
+    const names = new Set(joined.map((r) => r.event.eventName))
+    // The exchange, the chained AssumeRoles, and DescribeCluster called with chained credentials.
+    expect(names).toEqual(new Set(['AssumeRoleWithWebIdentity', 'AssumeRole', 'DescribeCluster']))
+    const described = joined.find((r) => r.event.eventName === 'DescribeCluster')
+    expect(described?.event.userIdentity.arn).toMatch(/:assumed-role\/Tagged\//)
+  })
+
   it('explains each kind of refusal in plain words', async () => {
     await t.server.flushAudit()
     const explained = async (message: string) =>
