@@ -1,15 +1,7 @@
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setProviderJwks } from '../../src/cli/provider-jwks.js'
 import { startTestServer, type TestServer } from './harness.js'
+import { type UploadedIssuer, uploadedIssuer } from './uploaded-issuer.js'
 
 const WEB = 'web.apps.example'
 const ANDROID = 'android.apps.example'
@@ -22,60 +14,23 @@ const ANDROID = 'android.apps.example'
  */
 describe('accounts.google.com audience keys', () => {
   let t: TestServer
-  let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
-
-  const role = async (iam: IAMClient, name: string, providerArn: string, condition: object) =>
-    iam.send(
-      new CreateRoleCommand({
-        RoleName: name,
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: { StringEquals: condition },
-            },
-          ],
-        }),
-      }),
-    )
+  let google: UploadedIssuer
 
   beforeAll(async () => {
     t = await startTestServer()
-    const pair = await generateKeyPair('RS256')
-    key = pair.privateKey
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'g1', alg: 'RS256', use: 'sig' }
-    const file = join(t.dataDir, 'google-jwks.json')
-    writeFileSync(file, JSON.stringify({ keys: [jwk] }))
-    const iam = new IAMClient(t.sdk)
-    const p = await iam.send(
-      new CreateOpenIDConnectProviderCommand({
-        Url: 'https://accounts.google.com',
-        ClientIDList: [WEB],
-      }),
-    )
-    const providerArn = p.OpenIDConnectProviderArn as string
-    await setProviderJwks({ arn: providerArn, file, dataDir: t.dataDir, print: () => undefined })
-    await role(iam, 'android', providerArn, {
+    google = await uploadedIssuer(t, 'https://accounts.google.com', [WEB], 'g1')
+    await google.role('android', {
       'accounts.google.com:aud': ANDROID,
       'accounts.google.com:oaud': WEB,
     })
-    await role(iam, 'web', providerArn, { 'accounts.google.com:aud': WEB })
+    await google.role('web', { 'accounts.google.com:aud': WEB })
   })
   afterAll(async () => {
     await t?.close()
   })
 
   const exchange = async (roleName: string, azp?: string) => {
-    const token = await new SignJWT({ sub: '110169484474386276334', ...(azp ? { azp } : {}) })
-      .setProtectedHeader({ alg: 'RS256', kid: 'g1' })
-      .setIssuer('https://accounts.google.com')
-      .setAudience(WEB)
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(key)
+    const token = await google.sign({ sub: '110169484474386276334', ...(azp ? { azp } : {}) }, WEB)
     const sts = new STSClient({
       endpoint: t.server.url,
       region: 'us-east-1',

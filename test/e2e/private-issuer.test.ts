@@ -1,15 +1,11 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import {
-  CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
-  IAMClient,
-} from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setProviderJwks } from '../../src/cli/provider-jwks.js'
 import { startTestServer, type TestServer } from './harness.js'
+import { type UploadedIssuer, uploadedIssuer } from './uploaded-issuer.js'
 
 /**
  * A private issuer (nothing public, nothing fetchable: the host does not even resolve) whose
@@ -19,61 +15,22 @@ describe('private issuer with an uploaded JWKS', () => {
   let t: TestServer
   let providerArn: string
   const issuer = 'https://private-issuer.invalid/cluster-a'
-  let key: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']
+  let uploaded: UploadedIssuer
 
   beforeAll(async () => {
     t = await startTestServer()
-    const pair = await generateKeyPair('RS256')
-    key = pair.privateKey
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }
-    const file = join(t.dataDir, 'jwks.json')
-    writeFileSync(file, JSON.stringify({ keys: [jwk] }))
-    const iam = new IAMClient(t.sdk)
-    const p = await iam.send(
-      new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ['sts.amazonaws.com'] }),
-    )
-    providerArn = p.OpenIDConnectProviderArn as string
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: 'private',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: {
-                  'private-issuer.invalid/cluster-a:sub': 'system:serviceaccount:ns:app',
-                },
-              },
-            },
-          ],
-        }),
-      }),
-    )
-    const lines: string[] = []
-    await setProviderJwks({
-      arn: providerArn,
-      file,
-      dataDir: t.dataDir,
-      print: (l) => lines.push(l),
+    uploaded = await uploadedIssuer(t, issuer, ['sts.amazonaws.com'])
+    providerArn = uploaded.providerArn
+    await uploaded.role('private', {
+      'private-issuer.invalid/cluster-a:sub': 'system:serviceaccount:ns:app',
     })
-    expect(lines.at(-1)).toContain('stored 1 verification key')
+    expect(uploaded.printed.at(-1)).toContain('stored 1 verification key')
   })
   afterAll(async () => {
     await t?.close()
   })
 
-  const token = (sub: string) =>
-    new SignJWT({ sub })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(issuer)
-      .setAudience('sts.amazonaws.com')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(key)
+  const token = (sub: string) => uploaded.sign({ sub }, 'sts.amazonaws.com')
 
   it('exchanges a token of the private issuer', async () => {
     const sts = new STSClient({
