@@ -7,6 +7,21 @@ import {
 } from '@aws-sdk/client-iam'
 import type { TestServer } from './harness.js'
 
+/** A trust policy letting the provider's tokens assume a role when every `equals` holds. */
+export function webIdentityTrust(providerArn: string, equals: Record<string, string>): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: equals },
+      },
+    ],
+  })
+}
+
 export interface IrsaSetup {
   issuer: string
   providerArn: string
@@ -42,21 +57,9 @@ export async function setUpIrsa(
   const role = await iam.send(
     new CreateRoleCommand({
       RoleName: options.roleName,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: {
-                [`${host}:sub`]: `system:serviceaccount:${options.subject}`,
-                ...(options.withAud === false ? {} : { [`${host}:aud`]: 'sts.amazonaws.com' }),
-              },
-            },
-          },
-        ],
+      AssumeRolePolicyDocument: webIdentityTrust(providerArn, {
+        [`${host}:sub`]: `system:serviceaccount:${options.subject}`,
+        ...(options.withAud === false ? {} : { [`${host}:aud`]: 'sts.amazonaws.com' }),
       }),
     }),
   )

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { syncProviderJwks } from '../../src/cli/provider-jwks.js'
 import { type FakeKubeApiServer, startFakeKubeApiServer } from '../kube/fake-kube-apiserver.js'
 import { startTestServer, type TestServer } from './harness.js'
+import { webIdentityTrust } from './irsa-setup.js'
 
 const ISSUER = 'https://kubernetes.default.svc.cluster.local'
 
@@ -42,20 +43,8 @@ describe('oidc-provider sync-jwks through the Kubernetes API', () => {
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'kube',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringEquals: {
-                  'kubernetes.default.svc.cluster.local:sub': 'system:serviceaccount:test:app',
-                },
-              },
-            },
-          ],
+        AssumeRolePolicyDocument: webIdentityTrust(providerArn, {
+          'kubernetes.default.svc.cluster.local:sub': 'system:serviceaccount:test:app',
         }),
       }),
     )

@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { associateIamOidcProvider } from '../../src/cli/associate-provider.js'
 import { lanyardCli, requireTool, run, startTestServer, type TestServer } from './harness.js'
+import { webIdentityTrust } from './irsa-setup.js'
 
 const FIXTURES = 'test/fixtures/pods'
 const SEED_POD = `${FIXTURES}/seed/pod.yaml`
@@ -77,18 +78,8 @@ async function seedCluster(t: TestServer, sdk: Record<string, unknown>, useEksct
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'ClusterSelfDescribeRole',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { [`${host}:sub`]: 'system:serviceaccount:test:my-service-account' },
-            },
-          },
-        ],
+      AssumeRolePolicyDocument: webIdentityTrust(providerArn as string, {
+        [`${host}:sub`]: 'system:serviceaccount:test:my-service-account',
       }),
     }),
   )

@@ -8,6 +8,7 @@ import {
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose'
 import { setProviderJwks } from '../../src/cli/provider-jwks.js'
 import type { TestServer } from './harness.js'
+import { webIdentityTrust } from './irsa-setup.js'
 
 export interface UploadedIssuer {
   providerArn: string
@@ -60,17 +61,7 @@ export async function uploadedIssuer(
       await iam.send(
         new CreateRoleCommand({
           RoleName: name,
-          AssumeRolePolicyDocument: JSON.stringify({
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Principal: { Federated: providerArn },
-                Action: 'sts:AssumeRoleWithWebIdentity',
-                Condition: { StringEquals: equals },
-              },
-            ],
-          }),
+          AssumeRolePolicyDocument: webIdentityTrust(providerArn, equals),
         }),
       )
     },
