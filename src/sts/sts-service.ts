@@ -15,7 +15,7 @@ import {
   type RequestContext,
 } from '../policy/index.js'
 import type { RoleRecord, Store } from '../store/ports.js'
-import { callerRefusal, transitiveTags } from './assume-role-rules.js'
+import { callerRefusal, type Refusal, transitiveTags } from './assume-role-rules.js'
 import { ExplainedError } from './denied-error.js'
 import { kubernetesPrincipalTags, readKubernetesClaims } from './kubernetes-claims.js'
 import { assumedRoleArn, parseRoleArn } from './role-arn.js'
@@ -98,7 +98,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
     action: string,
     message: string,
     audit: ExchangeAudit,
-    code: 'trust.denied' | 'mfa.failed' = 'trust.denied',
+    code: Refusal['code'] = 'trust.denied',
   ): never => {
     const reasons = audit.reasons ?? (audit.decision ? explainDecision(audit.decision) : [])
     const shown =

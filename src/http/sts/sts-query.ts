@@ -1,5 +1,6 @@
 import type { AuditWriter } from '../../audit/writer.js'
 import type { OperationContext } from '../../call-context.js'
+import { IAM_RULES } from '../../iam/index.js'
 import { isoSeconds } from '../../iso-time.js'
 import { ExplainedError } from '../../sts/denied-error.js'
 import type { StsService } from '../../sts/sts-service.js'
@@ -63,23 +64,14 @@ function policyArns(input: QueryInput): string[] | undefined {
     ?.map((p) => p.arn as string)
 }
 
-// The STS model's tagKeyType and tagValueType patterns (the lengths are checked apart).
-const TAG_KEY = {
-  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u,
-  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+',
-}
-const TAG_VALUE = {
-  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
-  patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*',
-}
-
 function sessionTags(input: QueryInput) {
   return input
     .structList(
       'Tags',
+      // STS's tagKeyType and tagValueType are IAM's: same lengths, same patterns.
       {
-        Key: { required: true, min: 1, max: 128, ...TAG_KEY },
-        Value: { required: true, min: 0, max: 256, ...TAG_VALUE },
+        Key: { required: true, ...IAM_RULES.tagKey },
+        Value: { required: true, ...IAM_RULES.tagValue },
       },
       50,
     )
