@@ -4,7 +4,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
  * The load generator's HTTP/1.1 on raw sockets: a request as the bytes sent, and an answer read
  * off the bytes received. `node:http`'s client costs the load generator 55-70 µs of CPU per
  * request on this machine, enough that it, not the server, set the pace of the fastest scenario
- * (`baseline`); this costs it 20-30 µs. Only what the servers under test send is understood:
+ * (`baseline`); this costs it 25-35 µs. Only what the servers under test send is understood:
  * a status line, headers and a `content-length` body. Anything else is an error, so a server
  * that answered differently fails the run instead of being misread.
  */

@@ -9,11 +9,12 @@ import { type Answer, readAnswer, requestBytes, type WireRequest } from './http-
  * shares an event loop with a server under test. Closed loop: `connections` keep-alive
  * connections, each sending its next request as soon as the previous answer has been read in
  * full. HTTP/1.1 is written and read on raw sockets (bench/http-wire.ts): `node:http`'s client
- * cost more CPU per request than the bare servers it drove, so it set their pace. Every answer is checked (status and content); throughput counts
- * the answers completed inside the measured window, latency is taken over the requests started
- * inside it. Requests are prepared before the clock starts: form bodies are sent once by the
- * parent, SigV4 requests are signed here (with `@smithy/signature-v4`, the SDK's own signer)
- * before the run, so no signing happens while measuring.
+ * cost more CPU per request than the bare servers it drove, so it set their pace. Every answer
+ * is checked (status and content); throughput counts the answers completed inside the measured
+ * window, latency is taken over the requests started inside it. Requests are prepared before
+ * the clock starts: form bodies are sent once by the parent, SigV4 requests are signed here
+ * (with `@smithy/signature-v4`, the SDK's own signer) before the run, so no signing happens
+ * while measuring.
  *
  * IPC (see sts.ts): `bodies` and `sign` prepare a named request set and answer `{ type: 'ok' }`;
  * `run` answers `{ type: 'result', … }`. It exits when the parent goes away.
