@@ -206,8 +206,7 @@ async function serve(
       sealer,
       policies,
       clusterForIssuer: (issuer) => issuers.clusterForIssuer(issuer),
-      callerPolicies: (caller) => authorizer.policiesFor(caller),
-      callerContext: (caller, ctx, extra) => authorizer.contextFor(caller, ctx, extra),
+      callerView: (caller, ctx, extra) => authorizer.callerView(caller, ctx, extra),
     },
     { explainDenials: config.explainDenials },
   )

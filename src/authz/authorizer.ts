@@ -82,9 +82,6 @@ export function createAuthorizer(deps: AuthorizerDeps) {
   const sessionRole = async (caller: Caller): Promise<RoleRecord | undefined> =>
     caller.session ? deps.store.roles.getById(caller.session.roleId) : undefined
 
-  const policiesFor = async (caller: Caller): Promise<Omit<PolicySet, 'resource'>> =>
-    policiesOf(caller, await sessionRole(caller))
-
   const policiesOf = async (
     caller: Caller,
     role: RoleRecord | undefined,
@@ -176,12 +173,22 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     return s === undefined || role === undefined ? undefined : keptFor(s, role).set
   }
 
-  /** The request context of a signed call (reference_policies_condition-keys, global keys). */
-  const contextFor = async (
+  /**
+   * What a call signed by `caller` is decided with, from one read of its role: its policies
+   * (identity, boundary, session) and the call's request context (reference_policies_condition-
+   * keys: the global keys, the principal's keys and `extra`).
+   */
+  const callerView = async (
     caller: Caller,
     ctx: OperationContext,
-    extra: Record<string, string | string[]> = {},
-  ) => contextOf(caller, ctx, extra, await sessionRole(caller))
+    extra: Record<string, string | string[]>,
+  ): Promise<{ policies: Omit<PolicySet, 'resource'>; context: RequestContext }> => {
+    const role = await sessionRole(caller)
+    return {
+      policies: await policiesOf(caller, role),
+      context: contextOf(caller, ctx, extra, role),
+    }
+  }
 
   /** The principal's condition keys, the shared base of each call's context (kept per session). */
   const principalKeys = (caller: Caller, role: RoleRecord | undefined): RequestContext => {
@@ -234,8 +241,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
     )
 
   return {
-    policiesFor,
-    contextFor,
+    callerView,
     /** Decides; throws AccessDeniedError with AWS's message when refused. */
     async authorize(
       caller: Caller,

@@ -40,17 +40,16 @@ export interface StsDeps {
   policies: PolicyCache
   /** The cluster whose issuer this is, when it is one of Lanyard's own. */
   clusterForIssuer: (issuer: string) => Promise<string | undefined>
-  /** The caller's identity policies, boundary and session policies (see authz). */
-  callerPolicies: (caller: Caller) => Promise<Omit<PolicySet, 'resource'>>
   /**
-   * The request context of a signed call by `caller` (see authz): its principal's keys (role and
-   * session tags, source identity, token issue time, …), the global keys, and `extra`.
+   * What a call signed by `caller` is decided with (see authz): its identity policies, boundary
+   * and session policies, and the request context of its principal's keys (role and session
+   * tags, source identity, token issue time, …), the global keys and `extra`.
    */
-  callerContext: (
+  callerView: (
     caller: Caller,
     ctx: OperationContext,
     extra: Record<string, string | string[]>,
-  ) => Promise<RequestContext>
+  ) => Promise<{ policies: Omit<PolicySet, 'resource'>; context: RequestContext }>
 }
 
 export interface StsConfig {
@@ -325,7 +324,7 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       const trust = deps.policies.get(r.assumeRolePolicyDocument, 'trust', 'trust')
       // The caller's principal keys, as in any call it signs: aws:PrincipalTag/* from its role's
       // tags and its session's, aws:SourceIdentity, aws:FederatedProvider, aws:TokenIssueTime, …
-      const context = await deps.callerContext(caller, ctx, {
+      const view = await deps.callerView(caller, ctx, {
         'sts:RoleSessionName': input.roleSessionName,
         ...(input.externalId !== undefined ? { 'sts:ExternalId': input.externalId } : {}),
         ...(sourceIdentity !== undefined ? { 'sts:SourceIdentity': sourceIdentity } : {}),
@@ -347,11 +346,11 @@ export function createStsService(deps: StsDeps, config: StsConfig) {
       // trust policy as the resource policy, and the caller's own identity policies, boundary and
       // session policies — a trust policy naming the account delegates to those.
       const policies = {
-        ...(await deps.callerPolicies(caller)),
+        ...view.policies,
         resource: [trust],
         sessionPrincipal: caller.kind === 'assumed-role',
       }
-      const request = { principal, action, resource: r.arn, context }
+      const request = { principal, action, resource: r.arn, context: view.context }
       const decision = decide(request, policies)
       audit.decision = decision
       if (decision.decision !== 'allowed') denied(action, notAuthorized, audit)
