@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { openAuditLogFile } from './audit/audit-log-file.js'
@@ -38,7 +39,7 @@ import { startSqliteAuditIndexer } from './store/sqlite/audit-indexer.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
-import { createTokenVerifier } from './token/index.js'
+import { createSignatureOffload, createTokenVerifier } from './token/index.js'
 
 export interface RunningServer {
   url: string
@@ -188,6 +189,14 @@ async function serve(
     accountId: account.accountId,
     explainDenials: config.explainDenials,
   })
+  // On a machine with one CPU a second thread would only add its messages.
+  const signatures =
+    availableParallelism() > 1
+      ? createSignatureOffload({
+          onThreadExit: (error, restartInMs) =>
+            logger.warn({ error, restartInMs }, 'signature thread exited'),
+        })
+      : undefined
   const verifier = createTokenVerifier({
     findProvider: async (issuer) => {
       if (!issuer.startsWith('https://')) return undefined
@@ -197,6 +206,7 @@ async function serve(
     localKeys: (issuer) => issuers.localKeys(issuer),
     fetch: globalThis.fetch,
     now,
+    checkSignature: signatures?.check,
   })
   const sts = createStsService(
     {
@@ -282,6 +292,7 @@ async function serve(
     // Not serving (the port taken, a TLS file unreadable): what was started here stops here;
     // the caller closes the storage.
     await cloudformation.close()
+    await signatures?.close()
     await auditFile?.close()
     throw err
   }
@@ -313,6 +324,7 @@ async function serve(
           server.closeIdleConnections()
         })
         await cloudformation.close()
+        await signatures?.close()
         await storage.closeStorage()
         await auditFile?.close()
       })()

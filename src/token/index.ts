@@ -16,6 +16,11 @@ export type { KubernetesIdentity, SessionTag, SessionTagsClaim } from './identit
 export { buildKeySet, type KeySet, type KeySetOptions, type SkippedKey } from './key-set.js'
 export { TOKEN_MESSAGES } from './messages.js'
 export { createGuardedLookup, createPinnedFetch, type PinnedFetchOptions } from './pinned-fetch.js'
+export {
+  createSignatureOffload,
+  type SignatureOffload,
+  type SignatureOffloadOptions,
+} from './signature-offload.js'
 export type {
   TokenVerifier,
   TokenVerifierOptions,

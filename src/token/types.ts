@@ -1,6 +1,7 @@
 import type { JWK, JWTPayload } from 'jose'
 import type { TokenAlgorithm } from './algorithms.js'
 import type { KubernetesIdentity, SessionTagsClaim } from './identity-claims.js'
+import type { SignatureCheck } from './verify-signature.js'
 
 /** An IAM OIDC provider of the account, as the verifier needs it. */
 export interface TrustedProvider {
@@ -36,6 +37,11 @@ export interface VerifyTokenDeps {
   readonly resolveHost?: ((hostname: string) => Promise<string[]>) | undefined
   /** The clock, epoch milliseconds. */
   readonly now: () => number
+  /**
+   * Verifies a signature: `verifySignature` on the calling thread by default, or the `check` of
+   * a `createSignatureOffload` to run it on a thread of its own.
+   */
+  readonly checkSignature?: SignatureCheck | undefined
 }
 
 /** Tuning of {@link createTokenVerifier}; every field optional. */

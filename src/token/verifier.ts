@@ -89,6 +89,7 @@ export function createTokenVerifier(
   )
   const keys = new KeyResolver(deps, remote, maxKeys, maxIssuers)
   const results = new ResultCache(options.resultCacheSize ?? 0)
+  const checkSignature = deps.checkSignature ?? verifySignature
 
   const trustedProvider = async (iss: string): Promise<TrustedProvider> => {
     // An unregistered issuer never causes a fetch (OIDC-06) and is compared exactly (JWT-08).
@@ -146,7 +147,7 @@ export function createTokenVerifier(
       const provider = await trustedProvider(iss)
 
       const key = await keys.resolve(jws, iss, provider)
-      if (!verifySignature(jws.spec, key, jws.signingInput, jws.signature)) {
+      if (!(await checkSignature(jws.spec, key, jws.signingInput, jws.signature))) {
         throw tokenError('token.bad_signature', TOKEN_MESSAGES.badSignature)
       }
 

@@ -35,3 +35,11 @@ export function verifySignature(
     return false
   }
 }
+
+/** How the verifier checks a signature: {@link verifySignature} here, or on another thread. */
+export type SignatureCheck = (
+  spec: AlgorithmSpec,
+  key: SignatureKey,
+  data: Buffer,
+  signature: Buffer,
+) => boolean | Promise<boolean>

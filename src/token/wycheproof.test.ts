@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { SIGNATURE_FILES, signatureVectors } from '../../test/wycheproof-signatures.js'
 import { isLanyardError } from '../errors.js'
 import { ALLOWED_ALGORITHMS, type AlgorithmSpec, algorithmSpec } from './algorithms.js'
 import { parseCompactJws } from './compact-jws.js'
@@ -147,60 +148,8 @@ describe('Wycheproof vectors through the whole verifier', () => {
   })
 })
 
-interface SigTest {
-  tcId: number
-  comment: string
-  msg: string
-  sig: string
-  result: 'valid' | 'invalid' | 'acceptable'
-  flags: string[]
-}
-
-interface SigGroup {
-  publicKeyJwk?: Record<string, unknown>
-  keyJwk?: Record<string, unknown>
-  publicKey?: { curve?: string; uncompressed?: string }
-  tests: SigTest[]
-}
-
-/** Some ECDSA groups only give the point uncompressed (04 ‖ X ‖ Y); make the JWK from it. */
-function jwkOf(group: SigGroup): Record<string, unknown> | undefined {
-  const given = group.publicKeyJwk ?? group.keyJwk
-  if (given !== undefined || group.publicKey?.uncompressed === undefined) return given
-  const point = Buffer.from(group.publicKey.uncompressed, 'hex').subarray(1)
-  const half = point.length / 2
-  const crv = group.publicKey.curve === 'secp384r1' ? 'P-384' : 'P-256'
-  return {
-    kid: 'none',
-    kty: 'EC',
-    crv,
-    x: point.subarray(0, half).toString('base64url'),
-    y: point.subarray(half).toString('base64url'),
-  }
-}
-
-function signatureCases(file: string, alg: 'ES256' | 'ES384' | 'RS256') {
-  const doc = load(file) as { testGroups: SigGroup[] }
-  return doc.testGroups.flatMap((group, index) =>
-    group.tests.map((t) => ({
-      name: `group ${index} tc ${t.tcId} ${t.comment} (${t.result})`,
-      jwk: jwkOf(group),
-      alg,
-      msg: t.msg,
-      sig: t.sig,
-      result: t.result,
-    })),
-  )
-}
-
-const primitiveFiles = [
-  ['ecdsa_secp256r1_sha256_p1363_test.json', 'ES256', 262],
-  ['ecdsa_secp384r1_sha384_p1363_test.json', 'ES384', 280],
-  ['rsa_signature_2048_sha256_test.json', 'RS256', 259],
-] as const
-
-describe.each(primitiveFiles)('Wycheproof %s (%s primitive)', (file, alg, count) => {
-  const cases = signatureCases(file, alg)
+describe.each(SIGNATURE_FILES)('Wycheproof %s (%s primitive)', (file, alg, count) => {
+  const cases = signatureVectors(file, alg)
   const spec = algorithmSpec(alg) as AlgorithmSpec
 
   it('has the expected number of vectors', () => {

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { moduleWorker, restartDelay, STABLE_MS } from '../../threads.js'
 import {
   DEFAULT_HARD_BACKLOG_BYTES,
   DEFAULT_MAX_BACKLOG_BYTES,
@@ -57,30 +56,7 @@ export interface AuditIndexerOptions {
   onPruned?: (records: number, before: string) => void
 }
 
-/** A thread that ran this long before it died had started well: its restart is not delayed more. */
-const STABLE_MS = 10_000
-const MAX_RESTART_MS = 60_000
-
-/**
- * How long to wait before starting again a thread that died, the `quickExits`-th time in a row
- * soon after its start: `baseMs`, then twice as long each time, at most a minute.
- */
-export function restartDelay(quickExits: number, baseMs: number): number {
-  return Math.min(baseMs * 2 ** Math.max(0, quickExits - 1), Math.max(baseMs, MAX_RESTART_MS))
-}
-
-// Run from source (vitest, tsx) the worker is TypeScript and needs tsx's loader; built, it is .js.
-const fromSource = import.meta.url.endsWith('.ts')
-const WORKER = new URL(fromSource ? './audit-worker.ts' : './audit-worker.js', import.meta.url)
-
-/** From source, the thread first registers tsx's loader (a devDependency), then loads the worker. */
-function newWorker(data: AuditWorkerData): Worker {
-  if (!fromSource) return new Worker(WORKER, { workerData: data })
-  const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json')
-  const tsx = new URL('./dist/esm/api/index.mjs', pathToFileURL(tsxPackage)).href
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(WORKER.href)}) })`
-  return new Worker(boot, { eval: true, workerData: data })
-}
+const WORKER = 'audit-worker'
 
 /**
  * Keeps the SQLite database at `path` (a file, not `:memory:`) up to date with the audit journal
@@ -117,7 +93,7 @@ export function startSqliteAuditIndexer(
   }
   const start = (data: AuditWorkerData, onMessage: (m: unknown) => void): Slot => {
     const slot: Slot = {
-      worker: newWorker(data),
+      worker: moduleWorker(import.meta.url, WORKER, data),
       data,
       next: undefined,
       startedAt: Date.now(),
@@ -136,7 +112,7 @@ export function startSqliteAuditIndexer(
           if (closed) return
           if (slot.next !== undefined) slot.data = slot.next
           slot.next = undefined
-          slot.worker = newWorker(slot.data)
+          slot.worker = moduleWorker(import.meta.url, WORKER, slot.data)
           slot.startedAt = Date.now()
           attach(slot.worker)
           // Flushes asked of the previous thread are asked again.
@@ -216,7 +192,7 @@ export function startSqliteAuditIndexer(
         if (slot.next !== undefined) {
           // Retiring to be replaced: its successor starts only to copy the rest.
           await exited(slot.worker)
-          slot.worker = newWorker(slot.next)
+          slot.worker = moduleWorker(import.meta.url, WORKER, slot.next)
           slot.next = undefined
         }
         const w = slot.worker

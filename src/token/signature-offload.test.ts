@@ -1,0 +1,156 @@
+import type { Worker } from 'node:worker_threads'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SIGNATURE_FILES, signatureVectors } from '../../test/wycheproof-signatures.js'
+import { moduleWorker } from '../threads.js'
+import { type AlgorithmSpec, algorithmSpec } from './algorithms.js'
+import { buildKeySet } from './key-set.js'
+import { createSignatureOffload, type SignatureOffload } from './signature-offload.js'
+import { type SignatureKey, verifySignature } from './verify-signature.js'
+
+interface Vector {
+  name: string
+  spec: AlgorithmSpec
+  key: SignatureKey
+  data: Buffer
+  signature: Buffer
+  /** What `verifySignature` says on the request thread. */
+  inline: boolean
+}
+
+/** Every Wycheproof signature vector of our algorithms, its key imported as the verifier does. */
+async function vectors(): Promise<Vector[]> {
+  const out: Vector[] = []
+  for (const [file, alg] of SIGNATURE_FILES) {
+    const spec = algorithmSpec(alg) as AlgorithmSpec
+    for (const v of signatureVectors(file, alg)) {
+      const keys = await buildKeySet({ keys: [v.jwk] })
+      const key = keys.select(spec, typeof v.jwk?.kid === 'string' ? v.jwk.kid : undefined)
+      if (key === 'none' || key === 'ambiguous') throw new Error(`no key for ${v.name}`)
+      const data = Buffer.from(v.msg, 'hex')
+      const signature = Buffer.from(v.sig, 'hex')
+      out.push({
+        name: `${file} ${v.name}`,
+        spec,
+        key,
+        data,
+        signature,
+        inline: verifySignature(spec, key, data, signature),
+      })
+    }
+  }
+  return out
+}
+
+/** An offload whose threads are watched: `ready` resolves when the current one is up. */
+function watched(options: { restartMs?: number } = {}) {
+  const threads: Worker[] = []
+  let answers = 0
+  let ready: () => void = () => {}
+  let up = new Promise<void>((resolve) => {
+    ready = resolve
+  })
+  const exits: (string | undefined)[] = []
+  const offload = createSignatureOffload({
+    ...options,
+    start: () => {
+      const w = moduleWorker(
+        new URL('./signature-offload.ts', import.meta.url).href,
+        'signature-thread',
+        undefined,
+      )
+      w.on('message', (m) => {
+        if (m === 'ready') ready()
+        else answers++
+      })
+      threads.push(w)
+      return w
+    },
+    onThreadExit: (error) => {
+      exits.push(error)
+      up = new Promise<void>((resolve) => {
+        ready = resolve
+      })
+    },
+  })
+  return {
+    offload,
+    threads,
+    exits,
+    answers: () => answers,
+    up: () => up,
+  }
+}
+
+const all = await vectors()
+const started: SignatureOffload[] = []
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((o) => o.close()))
+})
+
+describe('createSignatureOffload', () => {
+  it('has vectors of every kind, valid and not', () => {
+    expect(all).toHaveLength(262 + 280 + 259)
+    for (const alg of ['ES256', 'ES384', 'RS256'])
+      expect(new Set(all.filter((v) => v.spec.alg === alg).map((v) => v.inline))).toEqual(
+        new Set([true, false]),
+      )
+  })
+
+  it('verifies inline until its thread is up, then on the thread, with the same answers', async () => {
+    const w = watched()
+    started.push(w.offload)
+    const first = all[0] as Vector
+    // The first check starts the thread and is answered at once, on this thread.
+    expect(w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    await w.up()
+    // Every vector in one turn: one batch, RSA and EC keys mixed, answered by the thread.
+    const answers = await Promise.all(
+      all.map((v) => w.offload.check(v.spec, v.key, v.data, v.signature)),
+    )
+    expect(w.answers()).toBeGreaterThanOrEqual(1)
+    expect(w.threads).toHaveLength(1)
+    all.forEach((v, i) => {
+      expect(answers[i], v.name).toBe(v.inline)
+    })
+  })
+
+  it('answers what a dead thread left unanswered, and starts another', async () => {
+    const w = watched({ restartMs: 20 })
+    started.push(w.offload)
+    const first = all[0] as Vector
+    expect(w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    await w.up()
+    const pending = all.map((v) => w.offload.check(v.spec, v.key, v.data, v.signature))
+    // The batch is posted in the next turn; the thread is stopped before it can answer it all.
+    await new Promise((resolve) => setImmediate(resolve))
+    await (w.threads[0] as Worker).terminate()
+    const answers = await Promise.all(pending)
+    // The batch (hundreds of signatures) was not answered by the thread: all of it here.
+    expect(w.answers()).toBe(0)
+    all.forEach((v, i) => {
+      expect(answers[i], v.name).toBe(v.inline)
+    })
+    expect(w.exits).toEqual([undefined])
+    // After the delay, the next check starts a second thread.
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    await w.up()
+    expect(w.threads).toHaveLength(2)
+    expect(await w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(
+      first.inline,
+    )
+  })
+
+  it('verifies inline after close, and close answers what was queued', async () => {
+    const w = watched()
+    const first = all[0] as Vector
+    expect(w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    await w.up()
+    const queued = all.slice(0, 50).map((v) => w.offload.check(v.spec, v.key, v.data, v.signature))
+    await w.offload.close()
+    expect(await Promise.all(queued)).toEqual(all.slice(0, 50).map((v) => v.inline))
+    expect(w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    expect(w.threads).toHaveLength(1)
+    expect(w.exits).toEqual([])
+  })
+})

@@ -1,0 +1,177 @@
+import type { KeyObject } from 'node:crypto'
+import type { Worker } from 'node:worker_threads'
+import { moduleWorker, restartDelay, STABLE_MS } from '../threads.js'
+import type { AlgorithmSpec, TokenAlgorithm } from './algorithms.js'
+import { type SignatureCheck, type SignatureKey, verifySignature } from './verify-signature.js'
+
+/** One signature of a batch: its data and signature are consecutive in the batch's bytes. */
+export interface SignatureJob {
+  readonly alg: TokenAlgorithm
+  /** Its key's place in the batch's `keys`. */
+  readonly key: number
+  readonly signatureBytes: number
+  readonly dataBytes: number
+  readonly signatureLength: number
+}
+
+/** What the request thread sends: the jobs of one event-loop turn, their bytes transferred. */
+export interface SignatureBatch {
+  readonly id: number
+  readonly jobs: readonly SignatureJob[]
+  /** Each key once (a key object is costly to send): the tokens of a batch mostly share one. */
+  readonly keys: readonly KeyObject[]
+  readonly bytes: ArrayBuffer
+}
+
+/** What the signature thread answers: one byte per job, 1 when its signature is valid. */
+export interface SignatureResults {
+  readonly batch: number
+  readonly valid: Uint8Array
+}
+
+interface Pending {
+  readonly spec: AlgorithmSpec
+  readonly key: SignatureKey
+  readonly data: Buffer
+  readonly signature: Buffer
+  readonly resolve: (valid: boolean) => void
+}
+
+export interface SignatureOffloadOptions {
+  /** Starts the thread (default: `signature-thread` beside this module). */
+  start?: () => Worker
+  /** The delay before a thread that died is started again (default 1 s; doubled, see restartDelay). */
+  restartMs?: number
+  /** Told when the thread died (with its error, if it threw) and when it may start again. */
+  onThreadExit?: (error: string | undefined, restartInMs: number) => void
+}
+
+export interface SignatureOffload {
+  /** Verifies like {@link verifySignature}, on the signature thread once it is up. */
+  readonly check: SignatureCheck
+  /** Stops the thread; what it had not answered, and what comes later, is verified inline. */
+  close(): Promise<void>
+}
+
+/**
+ * Token signatures verified on a thread of their own, so the request thread does not spend the
+ * RSA or ECDSA operation (a quarter of an exchange's time there). The signatures asked for in one
+ * turn of the event loop go in one message, with their bytes in one transferred buffer, and come
+ * back as one message: the hop costs the request thread about a tenth of an inline verification,
+ * where one `node:crypto` job per signature on libuv's pool cost it about half
+ * (docs/benchmarks.md). The answer is the same {@link verifySignature} run there; until the thread
+ * is up, while it is down, and after `close`, signatures are verified inline. A thread that dies
+ * is started again after a delay, and the signatures it had not answered are verified inline.
+ */
+export function createSignatureOffload(options: SignatureOffloadOptions = {}): SignatureOffload {
+  const start =
+    options.start ?? (() => moduleWorker(import.meta.url, 'signature-thread', undefined))
+  const restartMs = options.restartMs ?? 1000
+  let worker: Worker | undefined
+  let exited: Promise<void> = Promise.resolve()
+  let ready = false
+  let closed = false
+  let startedAt = 0
+  let quickExits = 0
+  let retryAt = 0
+  let queue: Pending[] = []
+  let scheduled = false
+  let nextBatch = 1
+  const inFlight = new Map<number, Pending[]>()
+
+  const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
+
+  const launch = () => {
+    if (closed || worker !== undefined || Date.now() < retryAt) return
+    const w = start()
+    worker = w
+    startedAt = Date.now()
+    w.unref()
+    let failure: string | undefined
+    w.on('message', (m: 'ready' | SignatureResults) => {
+      if (m === 'ready') {
+        ready = !closed
+        return
+      }
+      const batch = inFlight.get(m.batch)
+      inFlight.delete(m.batch)
+      batch?.forEach((p, i) => {
+        p.resolve(m.valid[i] === 1)
+      })
+    })
+    w.on('error', (err) => {
+      failure = err instanceof Error ? err.message : String(err) // followed by 'exit'
+    })
+    exited = new Promise((resolve) =>
+      w.on('exit', () => {
+        worker = undefined
+        ready = false
+        for (const batch of inFlight.values()) batch.forEach(inline)
+        inFlight.clear()
+        resolve()
+        if (closed) return
+        quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
+        const delay = restartDelay(quickExits, restartMs)
+        retryAt = Date.now() + delay
+        options.onThreadExit?.(failure, delay)
+      }),
+    )
+  }
+
+  const flush = () => {
+    scheduled = false
+    const batch = queue
+    queue = []
+    if (!ready || worker === undefined) return batch.forEach(inline)
+    let size = 0
+    for (const p of batch) size += p.data.length + p.signature.length
+    // A buffer of its own (not a slice of Node's pool), so it can be transferred, not copied.
+    const bytes = Buffer.allocUnsafeSlow(size)
+    let at = 0
+    const keys: KeyObject[] = []
+    const jobs = batch.map((p): SignatureJob => {
+      at += p.data.copy(bytes, at)
+      at += p.signature.copy(bytes, at)
+      let key = keys.indexOf(p.key.key)
+      if (key < 0) key = keys.push(p.key.key) - 1
+      return {
+        alg: p.spec.alg,
+        key,
+        signatureBytes: p.key.signatureBytes,
+        dataBytes: p.data.length,
+        signatureLength: p.signature.length,
+      }
+    })
+    const id = nextBatch++
+    try {
+      worker.postMessage({ id, jobs, keys, bytes: bytes.buffer } satisfies SignatureBatch, [
+        bytes.buffer,
+      ])
+      inFlight.set(id, batch)
+    } catch {
+      batch.forEach(inline)
+    }
+  }
+
+  return {
+    check(spec, key, data, signature) {
+      if (!ready) {
+        launch()
+        return verifySignature(spec, key, data, signature)
+      }
+      return new Promise<boolean>((resolve) => {
+        queue.push({ spec, key, data, signature, resolve })
+        if (scheduled) return
+        scheduled = true
+        setImmediate(flush)
+      })
+    },
+
+    async close() {
+      closed = true
+      ready = false
+      await worker?.terminate()
+      await exited
+    },
+  }
+}
