@@ -14,20 +14,16 @@ export interface SignatureJob {
   readonly signatureLength: number
 }
 
-/** What the request thread sends: the jobs of one event-loop turn, their bytes transferred. */
+/** What the request thread sends: the jobs waiting, their bytes transferred. */
 export interface SignatureBatch {
-  readonly id: number
   readonly jobs: readonly SignatureJob[]
   /** Each key once (a key object is costly to send): the tokens of a batch mostly share one. */
   readonly keys: readonly KeyObject[]
   readonly bytes: ArrayBuffer
 }
 
-/** What the signature thread answers: one byte per job, 1 when its signature is valid. */
-export interface SignatureResults {
-  readonly batch: number
-  readonly valid: Uint8Array
-}
+/** What the signature thread answers: one byte per job of the batch, 1 when its signature is valid. */
+export type SignatureResults = Uint8Array
 
 interface Pending {
   readonly spec: AlgorithmSpec
@@ -55,9 +51,9 @@ export interface SignatureOffload {
 
 /**
  * Token signatures verified on a thread of their own, so the request thread does not spend the
- * RSA or ECDSA operation (a quarter of an exchange's time there). The signatures asked for in one
- * turn of the event loop go in one message, with their bytes in one transferred buffer, and come
- * back as one message: the hop costs the request thread about a tenth of an inline verification,
+ * RSA or ECDSA operation (a quarter of an exchange's time there). One batch at a time: the
+ * signatures asked for in one turn of the event loop, or while the thread verified the previous
+ * batch, go in one message with their bytes in one transferred buffer, and come back as one: the hop costs the request thread about a tenth of an inline verification,
  * where one `node:crypto` job per signature on libuv's pool cost it about half
  * (docs/benchmarks.md). The answer is the same {@link verifySignature} run there; until the thread
  * is up, while it is down, and after `close`, signatures are verified inline. A thread that dies
@@ -76,8 +72,8 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
   let retryAt = 0
   let queue: Pending[] = []
   let scheduled = false
-  let nextBatch = 1
-  const inFlight = new Map<number, Pending[]>()
+  /** The batch the thread is verifying: one at a time, the next one gathers meanwhile. */
+  let sent: Pending[] | undefined
 
   const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
 
@@ -93,11 +89,12 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         ready = !closed
         return
       }
-      const batch = inFlight.get(m.batch)
-      inFlight.delete(m.batch)
+      const batch = sent
+      sent = undefined
       batch?.forEach((p, i) => {
-        p.resolve(m.valid[i] === 1)
+        p.resolve(m[i] === 1)
       })
+      if (queue.length > 0) flush()
     })
     w.on('error', (err) => {
       failure = err instanceof Error ? err.message : String(err) // followed by 'exit'
@@ -106,8 +103,9 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
       w.on('exit', () => {
         worker = undefined
         ready = false
-        for (const batch of inFlight.values()) batch.forEach(inline)
-        inFlight.clear()
+        sent?.forEach(inline)
+        sent = undefined
+        if (queue.length > 0) flush()
         resolve()
         if (closed) return
         quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
@@ -118,8 +116,10 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
     )
   }
 
-  const flush = () => {
+  /** Sends what waits, unless the thread is busy with a batch (its answer sends the next). */
+  function flush() {
     scheduled = false
+    if (sent !== undefined) return
     const batch = queue
     queue = []
     if (!ready || worker === undefined) return batch.forEach(inline)
@@ -142,12 +142,11 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         signatureLength: p.signature.length,
       }
     })
-    const id = nextBatch++
     try {
-      worker.postMessage({ id, jobs, keys, bytes: bytes.buffer } satisfies SignatureBatch, [
+      worker.postMessage({ jobs, keys, bytes: bytes.buffer } satisfies SignatureBatch, [
         bytes.buffer,
       ])
-      inFlight.set(id, batch)
+      sent = batch
     } catch {
       batch.forEach(inline)
     }
@@ -161,7 +160,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
       }
       return new Promise<boolean>((resolve) => {
         queue.push({ spec, key, data, signature, resolve })
-        if (scheduled) return
+        if (scheduled || sent !== undefined) return
         scheduled = true
         setImmediate(flush)
       })

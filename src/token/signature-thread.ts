@@ -25,6 +25,6 @@ port.on('message', (batch: SignatureBatch) => {
     const key = { key: batch.keys[job.key] as KeyObject, signatureBytes: job.signatureBytes }
     valid[i] = spec !== undefined && verifySignature(spec, key, data, signature) ? 1 : 0
   })
-  port.postMessage({ batch: batch.id, valid } satisfies SignatureResults, [valid.buffer])
+  port.postMessage(valid satisfies SignatureResults, [valid.buffer])
 })
 port.postMessage('ready')
