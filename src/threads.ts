@@ -1,4 +1,6 @@
+import { readlinkSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { setPriority } from 'node:os'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 
@@ -27,4 +29,18 @@ const MAX_RESTART_MS = 60_000
  */
 export function restartDelay(quickExits: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, quickExits - 1), Math.max(baseMs, MAX_RESTART_MS))
+}
+
+/**
+ * Gives the calling thread the lowest CPU priority (nice 19), for a thread whose work must not
+ * take CPU from the request thread. Linux lets a thread set its own nice value through its
+ * thread id; elsewhere, or when not allowed, it stays as it is.
+ */
+export function lowerThisThreadsPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
+    if (Number.isInteger(tid)) setPriority(tid, 19)
+  } catch {
+    // Not Linux, or not allowed: normal priority.
+  }
 }

@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SIGNATURE_FILES, signatureVectors } from '../../test/wycheproof-signatures.js'
 import { moduleWorker } from '../threads.js'
@@ -139,6 +139,35 @@ describe('createSignatureOffload', () => {
     expect(await w.offload.check(first.spec, first.key, first.data, first.signature)).toBe(
       first.inline,
     )
+  })
+
+  it('verifies inline while the thread has been busy with a batch for longer than stallMs', async () => {
+    // A thread that says it is up and never answers: a thread starved of CPU.
+    const mute = new Worker(
+      "require('node:worker_threads').parentPort.postMessage('ready'); require('node:worker_threads').parentPort.on('message', () => {})",
+      { eval: true },
+    )
+    const up = new Promise((resolve) => mute.once('message', resolve))
+    const offload = createSignatureOffload({ start: () => mute, stallMs: 20 })
+    started.push(offload)
+    const [first, second] = all as [Vector, Vector]
+    expect(offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    await up
+    await new Promise((resolve) => setImmediate(resolve))
+    const held = offload.check(first.spec, first.key, first.data, first.signature)
+    expect(held).toBeInstanceOf(Promise)
+    await new Promise((resolve) => setImmediate(resolve)) // the batch goes to the thread
+    // Within stallMs a later signature waits for the thread too; past it, it is verified here.
+    expect(offload.check(second.spec, second.key, second.data, second.signature)).toBeInstanceOf(
+      Promise,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(offload.check(second.spec, second.key, second.data, second.signature)).toBe(
+      second.inline,
+    )
+    // Closing ends the mute thread; what it held is verified inline.
+    await offload.close()
+    expect(await held).toBe(first.inline)
   })
 
   it('verifies inline after close, and close answers what was queued', async () => {

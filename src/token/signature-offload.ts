@@ -38,6 +38,12 @@ export interface SignatureOffloadOptions {
   start?: () => Worker
   /** The delay before a thread that died is started again (default 1 s; doubled, see restartDelay). */
   restartMs?: number
+  /**
+   * How long the thread may take with a batch before later signatures are verified inline
+   * meanwhile (default 5 ms): it runs at the lowest priority, and a CPU busy with other work
+   * must not hold requests up.
+   */
+  stallMs?: number
   /** Told when the thread died (with its error, if it threw) and when it may start again. */
   onThreadExit?: (error: string | undefined, restartInMs: number) => void
 }
@@ -56,13 +62,15 @@ export interface SignatureOffload {
  * batch, go in one message with their bytes in one transferred buffer, and come back as one: the hop costs the request thread about a tenth of an inline verification,
  * where one `node:crypto` job per signature on libuv's pool cost it about half
  * (docs/benchmarks.md). The answer is the same {@link verifySignature} run there; until the thread
- * is up, while it is down, and after `close`, signatures are verified inline. A thread that dies
+ * is up, while it is down, after `close`, and while it has been busy with a batch for longer than
+ * `stallMs`, signatures are verified inline. A thread that dies
  * is started again after a delay, and the signatures it had not answered are verified inline.
  */
 export function createSignatureOffload(options: SignatureOffloadOptions = {}): SignatureOffload {
   const start =
     options.start ?? (() => moduleWorker(import.meta.url, 'signature-thread', undefined))
   const restartMs = options.restartMs ?? 1000
+  const stallMs = options.stallMs ?? 5
   let worker: Worker | undefined
   let exited: Promise<void> = Promise.resolve()
   let ready = false
@@ -74,6 +82,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
   let scheduled = false
   /** The batch the thread is verifying: one at a time, the next one gathers meanwhile. */
   let sent: Pending[] | undefined
+  let sentAt = 0
 
   const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
 
@@ -147,6 +156,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         bytes.buffer,
       ])
       sent = batch
+      sentAt = Date.now()
     } catch {
       batch.forEach(inline)
     }
@@ -158,6 +168,8 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         launch()
         return verifySignature(spec, key, data, signature)
       }
+      if (sent !== undefined && Date.now() - sentAt > stallMs)
+        return verifySignature(spec, key, data, signature)
       return new Promise<boolean>((resolve) => {
         queue.push({ spec, key, data, signature, resolve })
         if (scheduled || sent !== undefined) return

@@ -1,7 +1,7 @@
-import { closeSync, openSync, readlinkSync, statSync, unlinkSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { lowerThisThreadsPriority } from '../../threads.js'
 import {
   DEFAULT_HARD_BACKLOG_BYTES,
   DEFAULT_MAX_BACKLOG_BYTES,
@@ -106,16 +106,6 @@ db.pragma('cache_size = -32768')
 
 /** Bytes of journal read per transaction. */
 const CHUNK_BYTES = 4 * 1024 * 1024
-
-/** Linux lets a thread set its own nice value through its thread id; elsewhere it stays as is. */
-function lowerThisThreadsPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop())
-    if (Number.isInteger(tid)) setPriority(tid, 19)
-  } catch {
-    // Not Linux, or not allowed: index at normal priority.
-  }
-}
 
 /** Moves what this thread wrote from the WAL into the database, without waiting for anyone. */
 function checkpoint(): void {
