@@ -59,12 +59,14 @@ export interface SignatureOffload {
  * Token signatures verified on a thread of their own, so the request thread does not spend the
  * RSA or ECDSA operation (a quarter of an exchange's time there). One batch at a time: the
  * signatures asked for in one turn of the event loop, or while the thread verified the previous
- * batch, go in one message with their bytes in one transferred buffer, and come back as one: the hop costs the request thread about a tenth of an inline verification,
- * where one `node:crypto` job per signature on libuv's pool cost it about half
- * (docs/benchmarks.md). The answer is the same {@link verifySignature} run there; until the thread
- * is up, while it is down, after `close`, and while it has been busy with a batch for longer than
- * `stallMs`, signatures are verified inline. A thread that dies
- * is started again after a delay, and the signatures it had not answered are verified inline.
+ * batch, go in one message with their bytes in one transferred buffer, and come back as one. The
+ * hop costs the request thread about a tenth of an inline verification, where one `node:crypto`
+ * job per signature on libuv's pool cost it about half (docs/benchmarks.md).
+ *
+ * The answer is the same {@link verifySignature}, run there. Signatures are verified inline
+ * until the thread is up, while it is down, after `close`, and while it has been busy with a
+ * batch for longer than `stallMs`. A thread that dies is started again after a delay, and the
+ * signatures it had not answered are verified inline.
  */
 export function createSignatureOffload(options: SignatureOffloadOptions = {}): SignatureOffload {
   const start =
