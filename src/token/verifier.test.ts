@@ -1,12 +1,15 @@
 import { createHmac, createPublicKey, KeyObject, sign } from 'node:crypto'
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isLanyardError } from '../errors.js'
 import { buildJwks, generateSigningKey, mintServiceAccountToken } from '../oidc/index.js'
+import { moduleWorker } from '../threads.js'
 import { type AlgorithmSpec, algorithmSpec, type TokenAlgorithm } from './algorithms.js'
 import { TOKEN_MESSAGES } from './messages.js'
+import { createSignatureOffload } from './signature-offload.js'
 import type { TokenVerifierOptions, TrustedProvider, VerifyTokenDeps } from './types.js'
 import { createTokenVerifier } from './verifier.js'
+import type { SignatureCheck } from './verify-signature.js'
 
 // Counts key imports (calls through to jose).
 vi.mock('jose', async (importOriginal) => {
@@ -143,7 +146,7 @@ function jsonResponse(body: unknown, cacheControl = 'public, max-age=3600') {
   })
 }
 
-function world(options: TokenVerifierOptions = {}): World {
+function world(options: TokenVerifierOptions = {}, checkSignature?: SignatureCheck): World {
   let now = NOW
   const w: Omit<World, 'deps' | 'verify'> = {
     fetchCalls: [],
@@ -181,6 +184,7 @@ function world(options: TokenVerifierOptions = {}): World {
       return w.dns.get(host) ?? ['93.184.215.14']
     },
     now: () => now,
+    checkSignature,
   }
   const verifier = createTokenVerifier(deps, options)
   return { ...w, deps, verify: (t) => verifier.verify(t) }
@@ -1093,6 +1097,40 @@ describe('security catalog (docs/security-catalog.md §1-§3)', () => {
     if (c.offline) {
       expect(w.fetchCalls).toEqual([])
     }
+  })
+
+  describe('with signatures verified on the signature thread', () => {
+    const offload = createSignatureOffload({
+      start: () => {
+        const w = moduleWorker(
+          new URL('./signature-offload.ts', import.meta.url).href,
+          'signature-thread',
+          undefined,
+        )
+        w.on('message', (m) => {
+          if (m === 'ready') threadUp()
+        })
+        return w
+      },
+    })
+    let threadUp: () => void = () => {}
+    const up = new Promise<void>((resolve) => {
+      threadUp = resolve
+    })
+    beforeAll(async () => {
+      // The first check starts the thread (and is answered inline).
+      const spec = algorithmSpec('RS256') as AlgorithmSpec
+      const key = { key: createPublicKey(K.local.key), signatureBytes: 256 }
+      expect(offload.check(spec, key, Buffer.from('x'), Buffer.alloc(256))).toBe(false)
+      await up
+    })
+    afterAll(() => offload.close())
+
+    it.each(cases)('$id $name → $code', async (c) => {
+      const w = world({}, offload.check)
+      c.setup?.(w)
+      expect(await codeOf(w.verify(await c.token(w)))).toBe(c.code)
+    })
   })
 
   it('never resolves or fetches anything for an unregistered issuer (OIDC-06)', async () => {

@@ -64,7 +64,7 @@ const WORKER = 'audit-worker'
  * `audit_events` when the server is quiet or the backlog is large (at the lowest CPU priority,
  * checkpointing the WAL after it writes), a counter
  * thread reads the change counter. A thread that dies is started again after `restartMs`, twice
- * as long after each death that follows a start within `STABLE_MS` (up to `MAX_RESTART_MS`), so a
+ * as long after each death that follows a start within `STABLE_MS` (up to a minute), so a
  * thread that cannot start (its database gone, a full disk) does not spin: the journal keeps the
  * records meanwhile, and readers of the trail read them from there.
  */
