@@ -170,6 +170,27 @@ describe('createSignatureOffload', () => {
     expect(await held).toBe(first.inline)
   })
 
+  it('verifies inline when the thread cannot be started, and tries again later', async () => {
+    let starts = 0
+    const exits: (string | undefined)[] = []
+    const offload = createSignatureOffload({
+      start: () => {
+        starts++
+        throw new Error('no threads here')
+      },
+      restartMs: 20,
+      onThreadExit: (error) => exits.push(error),
+    })
+    started.push(offload)
+    const first = all[0] as Vector
+    expect(offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    expect(offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    expect([starts, exits]).toEqual([1, ['no threads here']])
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(offload.check(first.spec, first.key, first.data, first.signature)).toBe(first.inline)
+    expect(starts).toBe(2)
+  })
+
   it('verifies inline after close, and close answers what was queued', async () => {
     const w = watched()
     const first = all[0] as Vector

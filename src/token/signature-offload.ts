@@ -44,7 +44,7 @@ export interface SignatureOffloadOptions {
    * must not hold requests up.
    */
   stallMs?: number
-  /** Told when the thread died (with its error, if it threw) and when it may start again. */
+  /** Told when the thread died or could not start (with its error, if any) and when it may start again. */
   onThreadExit?: (error: string | undefined, restartInMs: number) => void
 }
 
@@ -88,11 +88,24 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
 
   const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
 
+  /** Waits before the next start: longer after each death (or failed start) soon after one. */
+  const backOff = (failure: string | undefined) => {
+    quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
+    const delay = restartDelay(quickExits, restartMs)
+    retryAt = Date.now() + delay
+    options.onThreadExit?.(failure, delay)
+  }
+
   const launch = () => {
     if (closed || worker !== undefined || Date.now() < retryAt) return
-    const w = start()
-    worker = w
     startedAt = Date.now()
+    let w: Worker
+    try {
+      w = start()
+    } catch (err) {
+      return backOff(err instanceof Error ? err.message : String(err))
+    }
+    worker = w
     w.unref()
     let failure: string | undefined
     w.on('message', (m: 'ready' | SignatureResults) => {
@@ -118,11 +131,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         sent = undefined
         if (queue.length > 0) flush()
         resolve()
-        if (closed) return
-        quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
-        const delay = restartDelay(quickExits, restartMs)
-        retryAt = Date.now() + delay
-        options.onThreadExit?.(failure, delay)
+        if (!closed) backOff(failure)
       }),
     )
   }
