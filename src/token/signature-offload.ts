@@ -44,7 +44,10 @@ export interface SignatureOffloadOptions {
    * must not hold requests up.
    */
   stallMs?: number
-  /** Told when the thread died or could not start (with its error, if any) and when it may start again. */
+  /**
+   * Told when the thread died or could not start (with its error, if any) and when it may start
+   * again.
+   */
   onThreadExit?: (error: string | undefined, restartInMs: number) => void
 }
 
