@@ -96,7 +96,7 @@ describe('createSignatureOffload', () => {
       )
   })
 
-  it('verifies inline until its thread is up, then on the thread, with the same answers', async () => {
+  it('verifies inline until its thread is up, then there, with the same answers', async () => {
     const w = watched()
     started.push(w.offload)
     const first = all[0] as Vector
@@ -141,10 +141,12 @@ describe('createSignatureOffload', () => {
     )
   })
 
-  it('verifies inline while the thread has been busy with a batch for longer than stallMs', async () => {
+  it('verifies inline while the thread has been on one batch for over stallMs', async () => {
     // A thread that says it is up and never answers: a thread starved of CPU.
     const mute = new Worker(
-      "require('node:worker_threads').parentPort.postMessage('ready'); require('node:worker_threads').parentPort.on('message', () => {})",
+      `const { parentPort } = require('node:worker_threads')
+       parentPort.postMessage('ready')
+       parentPort.on('message', () => {})`,
       { eval: true },
     )
     const up = new Promise((resolve) => mute.once('message', resolve))

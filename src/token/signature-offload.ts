@@ -22,7 +22,7 @@ export interface SignatureBatch {
   readonly bytes: ArrayBuffer
 }
 
-/** What the signature thread answers: one byte per job of the batch, 1 when its signature is valid. */
+/** What the signature thread answers: one byte per job of the batch, 1 when it is valid. */
 export type SignatureResults = Uint8Array
 
 interface Pending {
@@ -36,7 +36,7 @@ interface Pending {
 export interface SignatureOffloadOptions {
   /** Starts the thread (default: `signature-thread` beside this module). */
   start?: () => Worker
-  /** The delay before a thread that died is started again (default 1 s; doubled, see restartDelay). */
+  /** The delay before a thread that died is started again (default 1 s, see restartDelay). */
   restartMs?: number
   /**
    * How long the thread may take with a batch before later signatures are verified inline
