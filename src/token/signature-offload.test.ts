@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SIGNATURE_FILES, signatureVectors } from '../../test/wycheproof-signatures.js'
-import { moduleWorker } from '../threads.js'
 import { type AlgorithmSpec, algorithmSpec } from './algorithms.js'
 import { buildKeySet } from './key-set.js'
 import { createSignatureOffload, type SignatureOffload } from './signature-offload.js'
+import { watchedSignatureOffload as watched } from './test-kit.js'
 import { type SignatureKey, verifySignature } from './verify-signature.js'
 
 interface Vector {
@@ -39,46 +39,6 @@ async function vectors(): Promise<Vector[]> {
     }
   }
   return out
-}
-
-/** An offload whose threads are watched: `ready` resolves when the current one is up. */
-function watched(options: { restartMs?: number } = {}) {
-  const threads: Worker[] = []
-  let answers = 0
-  let ready: () => void = () => {}
-  let up = new Promise<void>((resolve) => {
-    ready = resolve
-  })
-  const exits: (string | undefined)[] = []
-  const offload = createSignatureOffload({
-    ...options,
-    start: () => {
-      const w = moduleWorker(
-        new URL('./signature-offload.ts', import.meta.url).href,
-        'signature-thread',
-        undefined,
-      )
-      w.on('message', (m) => {
-        if (m === 'ready') ready()
-        else answers++
-      })
-      threads.push(w)
-      return w
-    },
-    onThreadExit: (error) => {
-      exits.push(error)
-      up = new Promise<void>((resolve) => {
-        ready = resolve
-      })
-    },
-  })
-  return {
-    offload,
-    threads,
-    exits,
-    answers: () => answers,
-    up: () => up,
-  }
 }
 
 const all = await vectors()

@@ -3,10 +3,9 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isLanyardError } from '../errors.js'
 import { buildJwks, generateSigningKey, mintServiceAccountToken } from '../oidc/index.js'
-import { moduleWorker } from '../threads.js'
 import { type AlgorithmSpec, algorithmSpec, type TokenAlgorithm } from './algorithms.js'
 import { TOKEN_MESSAGES } from './messages.js'
-import { createSignatureOffload } from './signature-offload.js'
+import { watchedSignatureOffload } from './test-kit.js'
 import type { TokenVerifierOptions, TrustedProvider, VerifyTokenDeps } from './types.js'
 import { createTokenVerifier } from './verifier.js'
 import type { SignatureCheck } from './verify-signature.js'
@@ -1100,29 +1099,13 @@ describe('security catalog (docs/security-catalog.md §1-§3)', () => {
   })
 
   describe('with signatures verified on the signature thread', () => {
-    const offload = createSignatureOffload({
-      start: () => {
-        const w = moduleWorker(
-          new URL('./signature-offload.ts', import.meta.url).href,
-          'signature-thread',
-          undefined,
-        )
-        w.on('message', (m) => {
-          if (m === 'ready') threadUp()
-        })
-        return w
-      },
-    })
-    let threadUp: () => void = () => {}
-    const up = new Promise<void>((resolve) => {
-      threadUp = resolve
-    })
+    const { offload, up } = watchedSignatureOffload()
     beforeAll(async () => {
       // The first check starts the thread (and is answered inline).
       const spec = algorithmSpec('RS256') as AlgorithmSpec
       const key = { key: createPublicKey(K.local.key), signatureBytes: 256 }
       expect(offload.check(spec, key, Buffer.from('x'), Buffer.alloc(256))).toBe(false)
-      await up
+      await up()
     })
     afterAll(() => offload.close())
 
