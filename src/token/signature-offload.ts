@@ -87,6 +87,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
   let scheduled = false
   /** The batch the thread is verifying: one at a time, the next one gathers meanwhile. */
   let sent: Pending[] | undefined
+  /** When the batch was sent (monotonic clock, so a clock change cannot stall or rush it). */
   let sentAt = 0
 
   const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
@@ -170,7 +171,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         bytes.buffer,
       ])
       sent = batch
-      sentAt = Date.now()
+      sentAt = performance.now()
     } catch {
       batch.forEach(inline)
     }
@@ -182,7 +183,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         launch()
         return verifySignature(spec, key, data, signature)
       }
-      if (sent !== undefined && Date.now() - sentAt > stallMs)
+      if (sent !== undefined && performance.now() - sentAt > stallMs)
         return verifySignature(spec, key, data, signature)
       return new Promise<boolean>((resolve) => {
         queue.push({ spec, key, data, signature, resolve })
