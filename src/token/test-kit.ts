@@ -18,11 +18,8 @@ export function watchedSignatureOffload(options: { restartMs?: number } = {}) {
   const offload = createSignatureOffload({
     ...options,
     start: () => {
-      const w = moduleWorker(
-        new URL('./signature-offload.ts', import.meta.url).href,
-        'signature-thread',
-        undefined,
-      )
+      // Beside this module, as the offload starts it beside its own.
+      const w = moduleWorker(import.meta.url, 'signature-thread', undefined)
       w.on('message', (m) => {
         if (m === 'ready') ready()
         else answers++
