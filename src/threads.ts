@@ -20,7 +20,7 @@ export function moduleWorker(base: string, name: string, workerData: unknown): W
 }
 
 /** A thread that ran this long before it died had started well: its restart is not delayed more. */
-export const STABLE_MS = 10_000
+const STABLE_MS = 10_000
 const MAX_RESTART_MS = 60_000
 
 /**
@@ -29,6 +29,21 @@ const MAX_RESTART_MS = 60_000
  */
 export function restartDelay(quickExits: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, quickExits - 1), Math.max(baseMs, MAX_RESTART_MS))
+}
+
+/**
+ * The restart delays of one thread (see {@link restartDelay}): it counts the deaths in a row that
+ * each came within `STABLE_MS` of their thread's start.
+ */
+export function restartBackoff(baseMs: number) {
+  let quickExits = 0
+  return {
+    /** The delay before starting again a thread that was started at `startedAt` and died now. */
+    afterExit(startedAt: number): number {
+      quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
+      return restartDelay(quickExits, baseMs)
+    },
+  }
 }
 
 /**

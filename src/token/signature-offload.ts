@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
-import { moduleWorker, restartDelay, STABLE_MS } from '../threads.js'
+import { moduleWorker, restartBackoff } from '../threads.js'
 import type { AlgorithmSpec, TokenAlgorithm } from './algorithms.js'
 import { type SignatureCheck, type SignatureKey, verifySignature } from './verify-signature.js'
 
@@ -74,14 +74,13 @@ export interface SignatureOffload {
 export function createSignatureOffload(options: SignatureOffloadOptions = {}): SignatureOffload {
   const start =
     options.start ?? (() => moduleWorker(import.meta.url, 'signature-thread', undefined))
-  const restartMs = options.restartMs ?? 1000
+  const backoff = restartBackoff(options.restartMs ?? 1000)
   const stallMs = options.stallMs ?? 5
   let worker: Worker | undefined
   let exited: Promise<void> = Promise.resolve()
   let ready = false
   let closed = false
   let startedAt = 0
-  let quickExits = 0
   let retryAt = 0
   let queue: Pending[] = []
   let scheduled = false
@@ -93,9 +92,8 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
   const inline = (p: Pending) => p.resolve(verifySignature(p.spec, p.key, p.data, p.signature))
 
   /** Waits before the next start: longer after each death (or failed start) soon after one. */
-  const backOff = (failure: string | undefined) => {
-    quickExits = Date.now() - startedAt < STABLE_MS ? quickExits + 1 : 1
-    const delay = restartDelay(quickExits, restartMs)
+  const retryLater = (failure: string | undefined) => {
+    const delay = backoff.afterExit(startedAt)
     retryAt = Date.now() + delay
     options.onThreadExit?.(failure, delay)
   }
@@ -107,7 +105,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
     try {
       w = start()
     } catch (err) {
-      return backOff(err instanceof Error ? err.message : String(err))
+      return retryLater(err instanceof Error ? err.message : String(err))
     }
     worker = w
     w.unref()
@@ -135,7 +133,7 @@ export function createSignatureOffload(options: SignatureOffloadOptions = {}): S
         sent = undefined
         if (queue.length > 0) flush()
         resolve()
-        if (!closed) backOff(failure)
+        if (!closed) retryLater(failure)
       }),
     )
   }

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads'
-import { moduleWorker, restartDelay, STABLE_MS } from '../../threads.js'
+import { moduleWorker, restartBackoff } from '../../threads.js'
 import {
   DEFAULT_HARD_BACKLOG_BYTES,
   DEFAULT_MAX_BACKLOG_BYTES,
@@ -64,7 +64,7 @@ const WORKER = 'audit-worker'
  * `audit_events` when the server is quiet or the backlog is large (at the lowest CPU priority,
  * checkpointing the WAL after it writes), a counter
  * thread reads the change counter. A thread that dies is started again after `restartMs`, twice
- * as long after each death that follows a start within `STABLE_MS` (up to a minute), so a
+ * as long after each death that follows a start within 10 s (up to a minute), so a
  * thread that cannot start (its database gone, a full disk) does not spin: the journal keeps the
  * records meanwhile, and readers of the trail read them from there.
  */
@@ -80,7 +80,7 @@ export function startSqliteAuditIndexer(
   let changeCounter: number | undefined
 
   /**
-   * A thread in a slot: started again after a delay when it dies (see {@link restartDelay}), or at
+   * A thread in a slot: started again after a delay when it dies (see `restartBackoff`), or at
    * once with `slot.next` when it retired to be replaced by a thread started with that.
    */
   interface Slot {
@@ -88,8 +88,7 @@ export function startSqliteAuditIndexer(
     data: AuditWorkerData
     next: AuditWorkerData | undefined
     startedAt: number
-    /** Deaths in a row, each within `STABLE_MS` of its thread's start. */
-    quickExits: number
+    backoff: ReturnType<typeof restartBackoff>
   }
   const start = (data: AuditWorkerData, onMessage: (m: unknown) => void): Slot => {
     const slot: Slot = {
@@ -97,7 +96,7 @@ export function startSqliteAuditIndexer(
       data,
       next: undefined,
       startedAt: Date.now(),
-      quickExits: 0,
+      backoff: restartBackoff(restartMs),
     }
     const attach = (w: Worker) => {
       w.unref()
@@ -121,8 +120,7 @@ export function startSqliteAuditIndexer(
           if (flushes.size > 0) slot.worker.ref()
         }
         if (slot.next !== undefined) return replace()
-        slot.quickExits = Date.now() - slot.startedAt < STABLE_MS ? slot.quickExits + 1 : 1
-        const delay = restartDelay(slot.quickExits, restartMs)
+        const delay = slot.backoff.afterExit(slot.startedAt)
         options.onThreadExit?.(slot.data.role, failure, delay)
         setTimeout(replace, delay).unref()
       })
