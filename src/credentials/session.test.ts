@@ -49,6 +49,23 @@ describe('session sealer', () => {
     expect(ids.size).toBe(2000)
   })
 
+  it('mints access key ids that sort as text in the order of their issue second', () => {
+    // One second apart, across a carry of every digit but the first, and a day apart.
+    const seconds = [1_800_000_000, 1_800_000_001, 1_800_000_031, 1_800_000_032, 1_800_001_023]
+    seconds.push(1_800_001_024, 1_800_086_400, 2 ** 30 - 1)
+    const ids = seconds.map((issuedAt) => sealer.mint({ ...base, issuedAt }).session.accessKeyId)
+    for (const id of ids) expect(id).toMatch(/^ASIA[A-Z2-7]{16}$/)
+    const [first, ...later] = ids.slice(0, -1)
+    for (const id of later) expect(id > (first as string)).toBe(true)
+    expect([...ids.slice(0, -1)].sort()).toEqual(ids.slice(0, -1))
+    // The highest second before the wrap sorts after every other.
+    expect(ids.every((id) => id <= (ids.at(-1) as string))).toBe(true)
+    // Sessions of one second share the time prefix and differ in the 10 random characters.
+    const same = Array.from({ length: 500 }, () => sealer.mint(base).session.accessKeyId)
+    expect(new Set(same.map((id) => id.slice(0, 10))).size).toBe(1)
+    expect(new Set(same.map((id) => id.slice(10))).size).toBe(500)
+  })
+
   it('refuses a token presented with another access key id', () => {
     const a = sealer.mint(base)
     const b = sealer.mint(base)

@@ -53,6 +53,11 @@ const TAG = 16
 /** Bytes of a secret access key: 40 base64 characters. */
 const SECRET = 30
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+/** The same 32 characters in ascending ASCII order: digits of a number that sorts as text. */
+const SORTED_BASE32 = '234567ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+/** Characters of an access key id from the clock (30 bits of seconds), then from the CSPRNG. */
+const TIME_CHARS = 6
+const RANDOM_CHARS = 10
 
 /**
  * Mints and opens session credentials. The session token is self-contained: AES-256-GCM over
@@ -80,10 +85,23 @@ export function createSessionSealer(
   // under its access key id is here; expiry is checked by the caller on every use.
   const opened = new Map<string, Session>()
 
-  /** `ASIA` and 16 base32 characters, from the first 16 of `bytes`. */
-  const accessKeyIdOf = (bytes: Buffer): string => {
+  /**
+   * `ASIA` and 16 base32 characters: the first 6 are the session's issue second (modulo 2^30,
+   * about 34 years) in an alphabet whose characters sort as the values do, the other 10 are 50
+   * random bits from `bytes`. Ids minted later sort later (until the wrap), so the audit table's
+   * index on the access key id grows at its end instead of taking each new session on a random
+   * leaf page (measured in docs/benchmarks.md); 50 bits keep ids of one second apart.
+   */
+  const accessKeyIdOf = (issuedAt: number, bytes: Buffer): string => {
     let id = 'ASIA'
-    for (let i = 0; i < 16; i++) id += BASE32[(bytes[i] as number) & 31]
+    let t = Math.max(0, Math.floor(issuedAt)) % 2 ** 30
+    let time = ''
+    for (let i = 0; i < TIME_CHARS; i++) {
+      time = SORTED_BASE32[t & 31] + time
+      t = Math.floor(t / 32)
+    }
+    id += time
+    for (let i = 0; i < RANDOM_CHARS; i++) id += BASE32[(bytes[i] as number) & 31]
     return id
   }
 
@@ -93,13 +111,13 @@ export function createSessionSealer(
       session: Session
       sessionToken: string
     } {
-      // One draw for the access key id (16 bytes), the secret (30) and the nonce (12).
+      // One draw for the access key id (16 bytes, 10 used), the secret (30) and the nonce (12).
       const random = pool.take(16 + SECRET + NONCE)
       // Assigned onto a fresh literal: spreading `session` (built by conditional assignments, so
       // of many shapes) cost more than the JSON and the encryption together. The fresh key
       // material is written last, so nothing the input carries can stand in for it.
       const full: Session = Object.assign({ accessKeyId: '', secretAccessKey: '' }, session)
-      full.accessKeyId = accessKeyIdOf(random)
+      full.accessKeyId = accessKeyIdOf(full.issuedAt, random)
       full.secretAccessKey = random.toString('base64', 16, 16 + SECRET)
       const nonce = random.subarray(16 + SECRET)
       const cipher = createCipheriv('aes-256-gcm', keys.current.key, nonce)

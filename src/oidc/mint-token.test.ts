@@ -126,16 +126,22 @@ describe('mintServiceAccountToken', () => {
     ])
   })
 
-  it('gives a random uuid jti per token and the same derived uid', async () => {
+  it('gives a time-ordered uuid jti per token and the same derived uid', async () => {
     const [t1, t2] = await Promise.all([
       mintServiceAccountToken(base()),
       mintServiceAccountToken(base()),
     ])
     const c1 = decodeJwt(t1)
     const c2 = decodeJwt(t2)
-    expect(c1.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(c1.jti).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
     expect(c1.jti).not.toBe(c2.jti)
     expect(c1['kubernetes.io']).toEqual(c2['kubernetes.io'])
+    // The issue time's milliseconds lead, so tokens minted later sort later as text.
+    const later = decodeJwt(await mintServiceAccountToken(base({ now: base().now + 1 })))
+    expect((c1.jti as string).replace('-', '').slice(0, 12)).toBe(
+      base().now.toString(16).padStart(12, '0'),
+    )
+    expect((later.jti as string) > (c1.jti as string)).toBe(true)
   })
 
   it('is rejected by jose once expired and before nbf', async () => {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { SignJWT } from 'jose'
 import { LanyardError } from '../errors.js'
+import { timeOrderedUuid } from '../time-ordered-id.js'
 import { assertIssuer } from './issuer.js'
 import { assertDns1123Label, assertDns1123Subdomain, assertUid, quote } from './kubernetes-names.js'
 import { deriveServiceAccountUid } from './service-account-uid.js'
@@ -133,7 +133,9 @@ export function buildServiceAccountClaims(
   assertUid('service account uid', serviceAccountUid)
   const pod = optionalPair('pod', input.podName, input.podUid)
   const node = optionalPair('node', input.nodeName, input.nodeUid)
-  const jti = input.jti ?? randomUUID()
+  // Time-ordered (UUIDv7, where Kubernetes uses v4): the audit table's index on the jti then
+  // takes each exchange near the tokens alive now, not on a random leaf page of its history.
+  const jti = input.jti ?? timeOrderedUuid(input.now)
   if (typeof jti !== 'string' || jti.length === 0) {
     throw new LanyardError('request.invalid', 'jti must be a non-empty string')
   }
