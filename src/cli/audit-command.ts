@@ -47,6 +47,10 @@ export interface AuditOptions {
   event?: string
   principal?: string
   requestId?: string
+  /** A token's `jti`: its exchanges and every call made with the sessions they issued. */
+  jti?: string
+  /** A session's access key id: the exchange that issued it and every call signed with it. */
+  accessKeyId?: string
   limit?: number
   output?: 'table' | 'json'
 }
@@ -60,6 +64,8 @@ export async function auditLines(o: AuditOptions, now = Date.now()): Promise<str
       ...(o.event !== undefined ? { eventName: o.event } : {}),
       ...(o.principal !== undefined ? { principal: o.principal } : {}),
       ...(o.requestId !== undefined ? { requestId: o.requestId } : {}),
+      ...(o.jti !== undefined ? { jti: o.jti } : {}),
+      ...(o.accessKeyId !== undefined ? { accessKeyId: o.accessKeyId } : {}),
     }),
   )
   if (o.output === 'json') return records.map((r) => r.record)

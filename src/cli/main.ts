@@ -248,6 +248,11 @@ program
   .option('--event <name>', 'only this event, e.g. AssumeRoleWithWebIdentity')
   .option('--principal <arn>', 'only this principal (session, root or provider ARN)')
   .option('--request-id <id>', 'only this request')
+  .option('--jti <jti>', "a token's jti: its exchanges and every call their sessions made")
+  .option(
+    '--access-key-id <id>',
+    'a session: the exchange that issued this access key id and every call signed with it',
+  )
   .option('--limit <n>', 'at most this many records (default 100)', int)
   .addOption(
     new Option('--output <format>', 'table or json (one CloudTrail record per line)')

@@ -5,7 +5,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
 import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
-import { explainRequest } from '../../src/cli/audit-command.js'
+import { auditLines, explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
@@ -149,6 +149,19 @@ describe('audit trail', () => {
         sessionContext: { sessionIssuer: { arn: roleArn } },
       })
     }
+
+    // The same joins from the command line: by the token's jti, and by the session's key.
+    for (const join of [{ jti }, { accessKeyId: creds.AccessKeyId }]) {
+      const lines = await auditLines({ dataDir: t.dataDir, output: 'json', ...join })
+      const events = lines.map((l) => JSON.parse(l) as CloudTrailEvent)
+      expect(events.map((e) => e.eventName)).toEqual([
+        'DescribeCluster',
+        'DescribeCluster',
+        'AssumeRoleWithWebIdentity',
+      ])
+      expect(events.map((e) => e.lanyard?.attribution?.jti)).toEqual([jti, jti, jti])
+    }
+    expect(await auditLines({ dataDir: t.dataDir, jti: `${jti}x` })).toEqual([])
   })
 
   it('explains a denied exchange in plain words, while the wire stays AWS-exact', async () => {
