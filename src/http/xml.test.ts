@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser'
 import { describe, expect, it } from 'vitest'
-import { escapeXml, queryErrorXml, queryResponseXml } from './xml.js'
+import { escapeXml, queryErrorXml, queryResponseXml, XmlMap } from './xml.js'
 
 describe('xml', () => {
   it.each([
@@ -60,6 +60,25 @@ describe('xml', () => {
     expect(
       new XMLParser().parse(xml).ListRolesResponse.ListRolesResult.Roles.member[1].RoleName,
     ).toBe('b&c')
+  })
+
+  it('writes a map as entries of key and value, in order, escaped; an empty map as its element', () => {
+    const xml = queryResponseXml(
+      'X',
+      'urn:x',
+      {
+        Details: new XmlMap([
+          ['IAM Policy', 'allowed'],
+          ['a<b', 'c&d'],
+        ]),
+        Empty: new XmlMap([]),
+      },
+      'r',
+    )
+    expect(xml).toContain(
+      '<Details><entry><key>IAM Policy</key><value>allowed</value></entry>' +
+        '<entry><key>a&lt;b</key><value>c&amp;d</value></entry></Details><Empty></Empty>',
+    )
   })
 
   it('omits the Result element for actions without output', () => {

@@ -1,10 +1,26 @@
 /**
  * A small XML writer for awsQuery responses. Values are an ordered tree: objects become
- * elements in key order, arrays become `<member>` lists, `undefined` is omitted.
+ * elements in key order, arrays become `<member>` lists, maps `<entry>` lists, `undefined` is
+ * omitted.
  */
-export type XmlValue = string | number | boolean | undefined | readonly XmlValue[] | XmlObject
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | undefined
+  | readonly XmlValue[]
+  | XmlMap
+  | XmlObject
 export interface XmlObject {
   readonly [name: string]: XmlValue
+}
+
+/** A map, written as awsQuery writes one: `<entry><key>…</key><value>…</value></entry>` each. */
+export class XmlMap {
+  readonly entries: readonly (readonly [string, XmlValue])[]
+  constructor(entries: readonly (readonly [string, XmlValue])[]) {
+    this.entries = entries
+  }
 }
 
 // XML 1.0 §2.2 Char: strip what a document may not contain (XML-01: never echo raw control
@@ -57,6 +73,15 @@ function write(name: string, value: XmlValue, out: string[]): void {
   if (Array.isArray(value)) {
     out.push(`<${name}>`)
     for (const item of value) write('member', item, out)
+    out.push(`</${name}>`)
+  } else if (value instanceof XmlMap) {
+    out.push(`<${name}>`)
+    for (const [key, v] of value.entries) {
+      out.push('<entry>')
+      write('key', key, out)
+      write('value', v, out)
+      out.push('</entry>')
+    }
     out.push(`</${name}>`)
   } else if (typeof value === 'object') {
     out.push(`<${name}>`)

@@ -307,7 +307,10 @@ const CASES: Case[] = [
     }),
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
-    expected: { evalDecision: 'implicitDeny' },
+    expected: {
+      evalDecision: 'implicitDeny',
+      evalDecisionDetails: { 'IAM Policy': 'implicitDeny', 'Resource Policy': 'allowed' },
+    },
   },
   {
     name: 'cross-account: identity allow and resource policy allow',
@@ -323,7 +326,49 @@ const CASES: Case[] = [
     }),
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
-    expected: { evalDecision: 'allowed' },
+    expected: {
+      evalDecision: 'allowed',
+      evalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'allowed' },
+    },
+  },
+  {
+    name: 'cross-account: a resource policy deny decides, each side reported',
+    subject: subject({
+      identity: [READ_BUCKET],
+      resourcePolicy: policy(
+        'ResourcePolicy',
+        doc(deny('s3:GetObject', '*', { Principal: { AWS: CALLER } })),
+        'resource',
+      ),
+      callerArn: CALLER,
+      resourceOwner: OTHER,
+    }),
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::b/k',
+    expected: {
+      evalDecision: 'explicitDeny',
+      evalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'explicitDeny' },
+      resourceSpecificResults: [expect.objectContaining({ evalResourceDecision: 'explicitDeny' })],
+    },
+  },
+  {
+    name: 'cross-account for every resource (*): the details are given too',
+    subject: subject({
+      identity: [policy('any', doc(allow('s3:GetObject', '*')))],
+      resourcePolicy: policy(
+        'ResourcePolicy',
+        doc(allow('s3:GetObject', '*', { Principal: { AWS: ACCOUNT } })),
+        'resource',
+      ),
+      callerArn: CALLER,
+      resourceOwner: OTHER,
+    }),
+    action: 's3:GetObject',
+    expected: {
+      evalDecision: 'allowed',
+      evalResourceName: '*',
+      evalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'allowed' },
+    },
   },
   {
     name: 'cross-account by the ARN: identity allow without a resource policy allow',
@@ -338,7 +383,10 @@ const CASES: Case[] = [
     }),
     action: 'sqs:SendMessage',
     resource: `arn:aws:sqs:us-east-1:${OTHER}:q`,
-    expected: { evalDecision: 'implicitDeny' },
+    expected: {
+      evalDecision: 'implicitDeny',
+      evalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'implicitDeny' },
+    },
   },
 ]
 

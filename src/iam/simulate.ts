@@ -78,9 +78,13 @@ const SPECIAL_CHARACTERS = new Set(['*', '?', '$'])
  *   `ResourceSpecificResults`, and `[]` at the top ("If you include a list of resources, then
  *   any missing context values are instead included under the ResourceSpecificResults
  *   section").
- * - `EvalDecisionDetails`: "If the simulation evaluates policies within the same account and
+ * - `EvalDecisionDetails`: "populated for only cross-account simulations. It contains a brief
+ *   summary of how each policy type contributes to the final evaluation decision": there, the
+ *   decision of the identity side (`IAM Policy`, within the boundary) and of the resource policy
+ *   (`Resource Policy`), keyed by the `SourcePolicyType` names (UNCONFIRMED: AWS does not
+ *   document its keys). "If the simulation evaluates policies within the same account and
  *   includes a resource ARN, then the parameter is present but the response is empty"; absent
- *   for `*`. Lanyard leaves it empty for cross-account simulations too.
+ *   for `*` within one account.
  * - `PermissionsBoundaryDecisionDetail`: present when there is a boundary.
  */
 export function createSimulation(subject: SimulationSubject) {
@@ -137,14 +141,20 @@ export function createSimulation(subject: SimulationSubject) {
     }
     const decision = evaluatePolicies(request, fullSet, { trace: true })
     let kind: SimulationDecision = decision.decision
-    if (kind !== 'explicitDeny' && subject.resourcePolicy && isCrossAccount(resource)) {
-      const identityAllows = evaluatePolicies(request, identitySet).decision === 'allowed'
-      const resourceAllows = (decision.trace ?? []).some(
-        (e) => e.source === 'resource' && e.matched && e.effect === 'Allow',
-      )
-      kind = identityAllows && resourceAllows ? 'allowed' : 'implicitDeny'
+    let details: Record<string, SimulationDecision> | undefined
+    if (subject.resourcePolicy && isCrossAccount(resource)) {
+      // Evaluated in both accounts: the caller's identity side (within its boundary) and the
+      // resource owner's resource policy must each allow; an explicit deny of either decides.
+      const identity = evaluatePolicies(request, identitySet).decision
+      const resourceSide = resourceDecisionOf(decision)
+      details = {
+        [SOURCE_POLICY_TYPES.identity]: identity,
+        [SOURCE_POLICY_TYPES.resource]: resourceSide,
+      }
+      if (kind !== 'explicitDeny')
+        kind = identity === 'allowed' && resourceSide === 'allowed' ? 'allowed' : 'implicitDeny'
     }
-    return { kind, decision }
+    return { kind, decision, details }
   }
 
   const isCrossAccount = (resource: string): boolean => {
@@ -163,6 +173,13 @@ export function createSimulation(subject: SimulationSubject) {
       allowedByPermissionsBoundary:
         entries.some((e) => e.effect === 'Allow') && !entries.some((e) => e.effect === 'Deny'),
     }
+  }
+
+  /** The resource policy's own decision: a matching Deny, else a matching Allow, else none. */
+  const resourceDecisionOf = (decision: Decision): SimulationDecision => {
+    const entries = (decision.trace ?? []).filter((e) => e.source === 'resource' && e.matched)
+    if (entries.some((e) => e.effect === 'Deny')) return 'explicitDeny'
+    return entries.some((e) => e.effect === 'Allow') ? 'allowed' : 'implicitDeny'
   }
 
   const missingOf = (decision: Decision): string[] => {
@@ -201,7 +218,7 @@ export function createSimulation(subject: SimulationSubject) {
   return {
     /** The `EvaluationResult` of `action` on `resource` (`*` when no resource is listed). */
     evaluate(action: string, resource: string = ANY_RESOURCE): EvaluationResult {
-      const { kind, decision } = decide(action, resource)
+      const { kind, decision, details } = decide(action, resource)
       const matchedStatements = matchedOf(decision)
       const missing = missingOf(decision)
       const boundary = boundaryOf(decision)
@@ -213,8 +230,9 @@ export function createSimulation(subject: SimulationSubject) {
         missingContextValues: resource === ANY_RESOURCE ? missing : [],
         ...(boundary && { permissionsBoundaryDecisionDetail: boundary }),
       }
+      if (details !== undefined) result.evalDecisionDetails = details
       if (resource === ANY_RESOURCE) return result
-      result.evalDecisionDetails = {}
+      result.evalDecisionDetails ??= {}
       result.resourceSpecificResults = [
         {
           evalResourceName: resource,

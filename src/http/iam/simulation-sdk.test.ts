@@ -244,6 +244,47 @@ describe('AWS SDK v3 IAM client: policy simulator round trip', () => {
     ])
   })
 
+  it('SimulateCustomPolicy across accounts: EvalDecisionDetails as a map the SDK reads', async () => {
+    const { client, bodies } = await setup()
+    const caller = 'arn:aws:iam::123456789012:user/alice'
+    const bucket = 'arn:aws:s3:::shared/report.csv'
+    const simulate = (resourceEffect: 'Allow' | 'Deny') =>
+      client.send(
+        new SimulateCustomPolicyCommand({
+          PolicyInputList: [
+            JSON.stringify({
+              Version: '2012-10-17',
+              Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: bucket },
+            }),
+          ],
+          ResourcePolicy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: {
+              Effect: resourceEffect,
+              Principal: { AWS: caller },
+              Action: 's3:GetObject',
+              Resource: bucket,
+            },
+          }),
+          CallerArn: caller,
+          ResourceOwner: 'arn:aws:iam::210987654321:root',
+          ActionNames: ['s3:GetObject'],
+          ResourceArns: [bucket],
+        }),
+      )
+    const allowed = await simulate('Allow')
+    expect(bodies.at(-1)).toContain('ResourceOwner=arn%3Aaws%3Aiam%3A%3A210987654321%3Aroot')
+    expect(allowed.EvaluationResults?.[0]).toMatchObject({
+      EvalDecision: 'allowed',
+      EvalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'allowed' },
+    })
+    const denied = await simulate('Deny')
+    expect(denied.EvaluationResults?.[0]).toMatchObject({
+      EvalDecision: 'explicitDeny',
+      EvalDecisionDetails: { 'IAM Policy': 'allowed', 'Resource Policy': 'explicitDeny' },
+    })
+  })
+
   it('the SDK paginator walks every page', async () => {
     const { client } = await setup()
     const actions = ['eks:DescribeCluster', 'eks:ListClusters', 'eks:CreateCluster']

@@ -5,7 +5,7 @@ import type {
   SimulatedStatement,
   TextPosition,
 } from '../../iam/index.js'
-import type { XmlObject } from '../xml.js'
+import { XmlMap, type XmlObject } from '../xml.js'
 
 /**
  * The policy simulator's XML shapes (botocore IAM model: `SimulatePolicyResponse`,
@@ -31,13 +31,9 @@ function boundaryXml(detail: PermissionsBoundaryDecisionDetail | undefined): Xml
   return detail && { AllowedByPermissionsBoundary: detail.allowedByPermissionsBoundary }
 }
 
-/**
- * `EvalDecisionDetails` is a map (`<entry><key/><value/></entry>` on the wire); Lanyard's are
- * always empty (single account: "present but the response is empty"), so only the element is
- * written.
- */
-function decisionDetailsXml(details: Record<string, string> | undefined): XmlObject | undefined {
-  return details && {}
+/** `EvalDecisionDetails` is a map: `<entry><key/><value/></entry>` on the wire. */
+function decisionDetailsXml(details: Record<string, string> | undefined): XmlMap | undefined {
+  return details && new XmlMap(Object.entries(details))
 }
 
 function resourceSpecificXml(r: ResourceSpecificResult): XmlObject {
