@@ -48,6 +48,15 @@ function subject(
   } satisfies SimulationSubject
 }
 
+/** The caller's identity policies, and a resource policy of a resource owned by `OTHER`. */
+const crossAccount = (identity: SimulationPolicy[], statement: Record<string, unknown>) =>
+  subject({
+    identity,
+    resourcePolicy: policy('ResourcePolicy', doc(statement), 'resource'),
+    callerArn: CALLER,
+    resourceOwner: OTHER,
+  })
+
 type Case = {
   name: string
   subject: SimulationSubject
@@ -296,15 +305,7 @@ const CASES: Case[] = [
   },
   {
     name: 'cross-account: the resource policy alone is not enough',
-    subject: subject({
-      resourcePolicy: policy(
-        'ResourcePolicy',
-        doc(allow('s3:GetObject', '*', { Principal: { AWS: CALLER } })),
-        'resource',
-      ),
-      callerArn: CALLER,
-      resourceOwner: OTHER,
-    }),
+    subject: crossAccount([], allow('s3:GetObject', '*', { Principal: { AWS: CALLER } })),
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
     expected: {
@@ -314,16 +315,10 @@ const CASES: Case[] = [
   },
   {
     name: 'cross-account: identity allow and resource policy allow',
-    subject: subject({
-      identity: [READ_BUCKET],
-      resourcePolicy: policy(
-        'ResourcePolicy',
-        doc(allow('s3:GetObject', '*', { Principal: { AWS: ACCOUNT } })),
-        'resource',
-      ),
-      callerArn: CALLER,
-      resourceOwner: OTHER,
-    }),
+    subject: crossAccount(
+      [READ_BUCKET],
+      allow('s3:GetObject', '*', { Principal: { AWS: ACCOUNT } }),
+    ),
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
     expected: {
@@ -333,16 +328,7 @@ const CASES: Case[] = [
   },
   {
     name: 'cross-account: a resource policy deny decides, each side reported',
-    subject: subject({
-      identity: [READ_BUCKET],
-      resourcePolicy: policy(
-        'ResourcePolicy',
-        doc(deny('s3:GetObject', '*', { Principal: { AWS: CALLER } })),
-        'resource',
-      ),
-      callerArn: CALLER,
-      resourceOwner: OTHER,
-    }),
+    subject: crossAccount([READ_BUCKET], deny('s3:GetObject', '*', { Principal: { AWS: CALLER } })),
     action: 's3:GetObject',
     resource: 'arn:aws:s3:::b/k',
     expected: {
@@ -353,16 +339,10 @@ const CASES: Case[] = [
   },
   {
     name: 'cross-account for every resource (*): the details are given too',
-    subject: subject({
-      identity: [policy('any', doc(allow('s3:GetObject', '*')))],
-      resourcePolicy: policy(
-        'ResourcePolicy',
-        doc(allow('s3:GetObject', '*', { Principal: { AWS: ACCOUNT } })),
-        'resource',
-      ),
-      callerArn: CALLER,
-      resourceOwner: OTHER,
-    }),
+    subject: crossAccount(
+      [policy('any', doc(allow('s3:GetObject', '*')))],
+      allow('s3:GetObject', '*', { Principal: { AWS: ACCOUNT } }),
+    ),
     action: 's3:GetObject',
     expected: {
       evalDecision: 'allowed',
