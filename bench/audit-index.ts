@@ -69,7 +69,14 @@ function exchangeRecord(mode: Mode, i: number, now: number): AuditRecord {
   const requestId = timeOrderedUuid(now)
   const eventId = timeOrderedUuid(now)
   const eventTime = isoSeconds(now)
-  const podUid = randomUUID()
+  const joinKeys = {
+    jti,
+    cluster: 'bench-cluster',
+    namespace: 'bench',
+    serviceAccount: 'bench-sa',
+    podName: `bench-pod-${i % 4000}`,
+    podUid: randomUUID(),
+  }
   const record = JSON.stringify({
     eventVersion: '1.08',
     userIdentity: {
@@ -119,15 +126,7 @@ function exchangeRecord(mode: Mode, i: number, now: number): AuditRecord {
         reason: 'resourceAllow',
         matchedStatements: [{ policy: 'trust', index: 0, effect: 'Allow' }],
       },
-      attribution: {
-        jti,
-        cluster: 'bench-cluster',
-        namespace: 'bench',
-        serviceAccount: 'bench-sa',
-        podName: `bench-pod-${i % 4000}`,
-        podUid,
-        sessionAccessKeyId: accessKeyId,
-      },
+      attribution: { ...joinKeys, sessionAccessKeyId: accessKeyId },
     },
   })
   return {
@@ -138,12 +137,7 @@ function exchangeRecord(mode: Mode, i: number, now: number): AuditRecord {
     requestId,
     principal: PROVIDER,
     accessKeyId,
-    jti,
-    cluster: 'bench-cluster',
-    namespace: 'bench',
-    serviceAccount: 'bench-sa',
-    podName: `bench-pod-${i % 4000}`,
-    podUid,
+    ...joinKeys,
     record,
   }
 }
