@@ -111,15 +111,15 @@ export function createSessionSealer(
       session: Session
       sessionToken: string
     } {
-      // One draw for the access key id (16 bytes, 10 used), the secret (30) and the nonce (12).
-      const random = pool.take(16 + SECRET + NONCE)
+      // One draw for the access key id's random characters (10), the secret (30) and the nonce (12).
+      const random = pool.take(RANDOM_CHARS + SECRET + NONCE)
       // Assigned onto a fresh literal: spreading `session` (built by conditional assignments, so
       // of many shapes) cost more than the JSON and the encryption together. The fresh key
       // material is written last, so nothing the input carries can stand in for it.
       const full: Session = Object.assign({ accessKeyId: '', secretAccessKey: '' }, session)
       full.accessKeyId = accessKeyIdOf(full.issuedAt, random)
-      full.secretAccessKey = random.toString('base64', 16, 16 + SECRET)
-      const nonce = random.subarray(16 + SECRET)
+      full.secretAccessKey = random.toString('base64', RANDOM_CHARS, RANDOM_CHARS + SECRET)
+      const nonce = random.subarray(RANDOM_CHARS + SECRET)
       const cipher = createCipheriv('aes-256-gcm', keys.current.key, nonce)
       cipher.setAAD(Buffer.from(full.accessKeyId, 'latin1'))
       const body = cipher.update(JSON.stringify(full), 'utf8')

@@ -230,9 +230,11 @@ export function createSimulation(subject: SimulationSubject) {
         missingContextValues: resource === ANY_RESOURCE ? missing : [],
         ...(boundary && { permissionsBoundaryDecisionDetail: boundary }),
       }
-      if (details !== undefined) result.evalDecisionDetails = details
-      if (resource === ANY_RESOURCE) return result
-      result.evalDecisionDetails ??= {}
+      if (resource === ANY_RESOURCE) {
+        if (details !== undefined) result.evalDecisionDetails = details
+        return result
+      }
+      result.evalDecisionDetails = details ?? {}
       result.resourceSpecificResults = [
         {
           evalResourceName: resource,
