@@ -13,10 +13,11 @@ import { createAuthorizer } from './authz/authorizer.js'
 import { createIamResourceResolver } from './authz/iam-resources.js'
 import { createPolicyCache } from './authz/policy-cache.js'
 import {
-  AUDIT_JOURNAL_DIR,
+  auditJournalDir,
   DATABASE_FILE,
   ensureDataDir,
   initAccount,
+  listAuditJournals,
   writeEndpointInfo,
 } from './bootstrap/data-dir.js'
 import { type Config, isTls, processEnv } from './config/config.js'
@@ -32,10 +33,11 @@ import { createOidcRoute } from './http/oidc-routes.js'
 import { createStsQueryService } from './http/sts/sts-query.js'
 import { createIamService, DEFAULT_IAM_LIMITS } from './iam/index.js'
 import { createIssuerService } from './issuer/issuer-service.js'
+import type { DeliveryResult } from './stack/custom/response-registry.js'
 import { type AuditJournal, openAuditJournal } from './store/audit-journal/journal.js'
 import { createCachedStore } from './store/cached-store.js'
 import type { Store } from './store/ports.js'
-import { startSqliteAuditIndexer } from './store/sqlite/audit-indexer.js'
+import { drainJournals, startSqliteAuditIndexer } from './store/sqlite/audit-indexer.js'
 import { openSqliteStore } from './store/sqlite/sqlite-store.js'
 import { createStsService } from './sts/sts-service.js'
 import { ensureLocalTls } from './tls/index.js'
@@ -53,8 +55,34 @@ export interface RunningServer {
   flushAudit(): Promise<void>
   /** Opens the `--audit-log` file again after a log rotator renamed it (none: nothing to do). */
   reopenAuditLog(): Promise<void>
+  /**
+   * Hands a custom resource's response (a PUT to its ResponseURL) to the stack operation of this
+   * process that waits for it; 403 when none does. For the server's other worker processes.
+   */
+  deliverCustomResourceResponse(token: string, body: string): DeliveryResult
   /** Stops accepting, drains in-flight requests, closes the store. */
   close(): Promise<void>
+}
+
+/**
+ * Which of the server's processes this one is, when several answer on one port (`--workers`):
+ * process `index` (1-based) of `count`. The first one does what must run once per data dir
+ * (creating the account and TLS files, marking interrupted stack operations failed, deleting
+ * audit records past their retention); each writes its own audit journal.
+ */
+export interface WorkerSlot {
+  index: number
+  count: number
+}
+
+export interface StartOptions {
+  logger?: Logger
+  worker?: WorkerSlot
+  /**
+   * Worker processes: offers a custom resource's response that no operation of this process
+   * waits for to the other processes (see `RunningServer.deliverCustomResourceResponse`).
+   */
+  relayCustomResourceResponse?: (token: string, body: string) => Promise<DeliveryResult>
 }
 
 function formatHost(host: string): string {
@@ -64,15 +92,18 @@ function formatHost(host: string): string {
 /** The composition root: config → store → services → routes → listening server. */
 export async function startServer(
   config: Config,
-  options: { logger?: Logger } = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel })
+  const worker = options.worker ?? { index: 1, count: 1 }
+  const first = worker.index === 1
   ensureDataDir(config.dataDir)
   const dbPath = join(config.dataDir, DATABASE_FILE)
-  // Audit records outside IAM/EKS transactions are written to the journal (one writer per data
-  // dir: this fails if another server holds it) before the answer; an indexer thread copies them
-  // into the database, which it also checkpoints: never this thread.
-  const journalDir = join(config.dataDir, AUDIT_JOURNAL_DIR)
+  // Audit records outside IAM/EKS transactions are written to the journal (one writer per
+  // journal: this fails if another server holds it; one journal per worker process) before the
+  // answer; an indexer thread copies them into the database, which it also checkpoints: never
+  // this thread.
+  const journalDir = auditJournalDir(config.dataDir, worker.index)
   const journal = openAuditJournal(journalDir)
   let sqlite: ReturnType<typeof openSqliteStore>
   try {
@@ -82,7 +113,9 @@ export async function startServer(
     throw err
   }
   const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
-    retentionDays: config.auditRetentionDays,
+    journal: worker.index,
+    // Records past their retention are deleted by one process.
+    retentionDays: first ? config.auditRetentionDays : 0,
     onThreadExit: (thread, error, restartInMs) =>
       logger.warn({ thread, error, restartInMs }, 'audit thread stopped; starting it again'),
     onPruned: (records, before) =>
@@ -107,7 +140,15 @@ export async function startServer(
     await store.close()
   }
   try {
-    return await serve(config, logger, {
+    if (first) {
+      // Journals of worker processes this start does not have (the server ran with more
+      // before): copied into the database now, as their own worker would have at its start.
+      const leftover = listAuditJournals(config.dataDir).filter((j) => j.journal > worker.count)
+      const drained = await drainJournals(dbPath, leftover, (n) => sqlite.audit.journalPosition(n))
+      if (drained.length > 0)
+        logger.info({ journals: drained }, 'audit: copied the journals of workers no longer run')
+    }
+    return await serve(config, logger, options, {
       store,
       journal,
       flushAudit: () => indexer.flush(),
@@ -122,6 +163,7 @@ export async function startServer(
 async function serve(
   config: Config,
   logger: Logger,
+  options: StartOptions,
   storage: {
     store: Store
     journal: AuditJournal
@@ -130,6 +172,7 @@ async function serve(
   },
 ): Promise<RunningServer> {
   const { store, journal } = storage
+  const worker = options.worker ?? { index: 1, count: 1 }
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
@@ -189,9 +232,10 @@ async function serve(
     accountId: account.accountId,
     explainDenials: config.explainDenials,
   })
-  // On a machine with one CPU a second thread would only add its messages.
+  // With as many request threads as CPUs (one CPU, or a worker process per CPU) a signature
+  // thread would only add its messages: measured, two processes verifying inline answered more.
   const signatures =
-    availableParallelism() > 1
+    availableParallelism() > worker.count
       ? createSignatureOffload({
           onThreadExit: (error, restartInMs) =>
             logger.warn({ error, restartInMs }, 'signature thread exited'),
@@ -236,8 +280,13 @@ async function serve(
     caBundle: tlsFiles?.ca,
     logger,
     lambda: { hostPath: processEnv().PATH ?? '/usr/local/bin:/usr/bin:/bin' },
+    ...(options.relayCustomResourceResponse !== undefined
+      ? { relayResponse: options.relayCustomResourceResponse }
+      : {}),
   })
-  await cloudformation.recover()
+  // Operations a stopped server left in progress: only at the first process's start (the others
+  // start after it, and their own operations are in progress while they run).
+  if (worker.index === 1) await cloudformation.recover()
   const lintLog = logger.child({ component: 'iam' })
   let ready = false
   const handler = createApp({
@@ -298,12 +347,13 @@ async function serve(
   }
   const port = (server.address() as AddressInfo).port
   selfUrl = `${isTls(config) ? 'https' : 'http'}://${formatHost(config.host)}:${port}`
-  writeEndpointInfo(config.dataDir, {
-    url: selfUrl,
-    region: config.region,
-    issuerBaseUrl: issuerBaseUrl(),
-    ...(tlsFiles?.ca !== undefined ? { caBundle: tlsFiles.ca } : {}),
-  })
+  if (worker.index === 1)
+    writeEndpointInfo(config.dataDir, {
+      url: selfUrl,
+      region: config.region,
+      issuerBaseUrl: issuerBaseUrl(),
+      ...(tlsFiles?.ca !== undefined ? { caBundle: tlsFiles.ca } : {}),
+    })
   ready = true
 
   let closing: Promise<void> | undefined
@@ -316,6 +366,7 @@ async function serve(
     async reopenAuditLog() {
       await auditFile?.reopen()
     },
+    deliverCustomResourceResponse: (token, body) => cloudformation.deliverResponse(token, body),
     close() {
       closing ??= (async () => {
         ready = false

@@ -1,7 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { LanyardError } from '../errors.js'
+import type { JournalRef } from '../store/audit-journal/tail.js'
 import type { Store } from '../store/ports.js'
 
 /** What the first start of a data dir creates, read back on every later start. */
@@ -26,6 +35,34 @@ export function randomAwsId(prefix: string, length: number): string {
   let out = prefix
   for (let i = 0; i < length; i++) out += BASE32[(bytes[i] as number) & 31]
   return out
+}
+
+/**
+ * The directory of audit journal `n`: `audit-journal` for journal 1 (a server of one process, and
+ * the first worker of several), `audit-journal-<n>` for worker n's.
+ */
+export function auditJournalDir(dataDir: string, n: number): string {
+  return join(dataDir, n === 1 ? AUDIT_JOURNAL_DIR : `${AUDIT_JOURNAL_DIR}-${n}`)
+}
+
+/** Every audit journal in the data dir, by number (none before the first server start). */
+export function listAuditJournals(dataDir: string): JournalRef[] {
+  let names: string[]
+  try {
+    names = readdirSync(dataDir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  const journals: JournalRef[] = []
+  for (const name of names) {
+    const m = /^audit-journal(?:-([1-9][0-9]{0,5}))?$/.exec(name)
+    if (m === null) continue
+    const journal = m[1] === undefined ? 1 : Number(m[1])
+    if (journal === 1 && m[1] !== undefined) continue // `audit-journal-1` is not a journal's name
+    journals.push({ journal, dir: join(dataDir, name) })
+  }
+  return journals.sort((a, b) => a.journal - b.journal)
 }
 
 /** Creates the data directory (0700) if needed. */

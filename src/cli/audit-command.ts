@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { CloudTrailEvent } from '../audit/event.js'
-import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../bootstrap/data-dir.js'
+import { DATABASE_FILE, listAuditJournals } from '../bootstrap/data-dir.js'
 import { LanyardError } from '../errors.js'
 import { isoSeconds } from '../iso-time.js'
 import { type Decision, explainDecision } from '../policy/index.js'
@@ -16,10 +16,11 @@ async function withRecords<T>(
   const config = configFor(dataDir)
   const store = openSqliteStore(join(config.dataDir, DATABASE_FILE))
   try {
-    // The records the server's indexer has not copied into the database yet are read from its
-    // journal: the trail is complete the moment a request is answered.
-    const journalDir = join(config.dataDir, AUDIT_JOURNAL_DIR)
-    return await fn((query) => queryAuditTrail(store.audit, journalDir, query))
+    // The records the server's indexers have not copied into the database yet are read from its
+    // journals (one per worker process): the trail is complete the moment a request is answered.
+    return await fn((query) =>
+      queryAuditTrail(store.audit, listAuditJournals(config.dataDir), query),
+    )
   } finally {
     await store.close()
   }

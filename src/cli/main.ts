@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { CreateClusterCommand } from '@aws-sdk/client-eks'
 import { Command, Option } from 'commander'
+import { startServerProcesses } from '../cluster/primary.js'
 import { loadConfig, processEnv, quietSdkVersionNotice } from '../config/config.js'
 import { LanyardError } from '../errors.js'
-import { startServer } from '../main.js'
 import { associateIamOidcProvider } from './associate-provider.js'
 import { auditLines, explainRequest } from './audit-command.js'
 import { exportClusterSigningKey, importClusterSigningKey } from './cluster-keys.js'
@@ -82,6 +82,10 @@ program
     'also append every audit record to this file as a JSON line, 0600 (env LANYARD_AUDIT_LOG)',
   )
   .option(
+    '--workers <n>',
+    'server processes sharing the port: a count, or auto for one per CPU (default 1; env LANYARD_WORKERS)',
+  )
+  .option(
     '--audit-retention-days <days>',
     'delete audit records older than this many days, 0 = keep all (default 90; env LANYARD_AUDIT_RETENTION_DAYS)',
   )
@@ -91,7 +95,16 @@ program
       flags: { ...flags, limits: limit as string[] | undefined },
       env: processEnv(),
     })
-    const server = await startServer(config)
+    const server = await startServerProcesses(config, {
+      onWorkerExit: (index, code, signal) => {
+        // The server is down with it: exit, so that a supervisor starts it again (the first
+        // process of the next start marks the stack operations left in progress failed).
+        console.error(
+          `lanyard: worker process ${index} exited (${signal ?? `code ${code}`}); stopping`,
+        )
+        void server.close().finally(() => process.exit(1))
+      },
+    })
     const stop = (signal: string) => {
       console.log(`lanyard: ${signal} received, draining`)
       server.close().then(

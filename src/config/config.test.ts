@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     ).toMatchObject({ auditRetentionDays: 30, auditLog: '/var/log/audit.jsonl' })
   })
 
+  it('reads the number of worker processes: a count of 1..64 or auto', () => {
+    expect(loadConfig({}).workers).toBe(1)
+    expect(loadConfig({ env: { LANYARD_WORKERS: 'auto' } }).workers).toBe('auto')
+    expect(loadConfig({ flags: { workers: '4' }, env: { LANYARD_WORKERS: '2' } }).workers).toBe(4)
+    for (const bad of ['0', '65', '1.5', 'many'])
+      expect(() => loadConfig({ flags: { workers: bad } }), bad).toThrow(/workers/)
+  })
+
   it('takes flags over environment over defaults', () => {
     const c = loadConfig({
       flags: { port: '5000' },

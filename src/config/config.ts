@@ -30,6 +30,11 @@ export const ConfigSchema = z.object({
   auditLog: z.string().min(1).optional(),
   /** Audit records older than this many days are deleted (0: never), as CloudTrail keeps 90. */
   auditRetentionDays: z.coerce.number().int().min(0).max(36_500).default(90),
+  /**
+   * Server processes answering requests on the one port (node's `cluster`); `auto`: one per CPU.
+   * Each writes its own audit journal; they share the database.
+   */
+  workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
   /** Quota overrides, `name=value` (e.g. `trustPolicySize=4096`); AWS's quotas otherwise. */
   limits: z
     .union([z.string(), z.array(z.string())])
@@ -78,6 +83,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   auditRetentionDays: 'LANYARD_AUDIT_RETENTION_DAYS',
   logLevel: 'LANYARD_LOG_LEVEL',
   limits: 'LANYARD_LIMITS',
+  workers: 'LANYARD_WORKERS',
 }
 
 const BOOLEAN_KEYS = new Set<keyof Config>(['strictTrust', 'explainDenials'])

@@ -238,7 +238,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         ).map((r) => r.eventId),
       ).toEqual(['e2'])
       expect(await store.audit.query({ limit: 1 })).toHaveLength(1)
-      expect(await store.audit.journalPosition()).toEqual({ segment: 0, offset: 0 })
+      expect(await store.audit.journalPosition(1)).toEqual({ segment: 0, offset: 0 })
+      expect(await store.audit.journalPosition(2)).toEqual({ segment: 0, offset: 0 })
       await store.close()
     })
 

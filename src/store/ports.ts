@@ -206,10 +206,11 @@ export interface AuditRepo {
   /** Newest first. */
   query(query: AuditQuery): Promise<AuditRecord[]>
   /**
-   * How far the server's audit journal has been copied into this repo (records after it are read
-   * from the journal: see store/audit-journal/tail.ts). `{ segment: 0, offset: 0 }` before any.
+   * How far audit journal `journal` (1 for a server of one process; one per worker process) has
+   * been copied into this repo (records after it are read from the journal: see
+   * store/audit-journal/tail.ts). `{ segment: 0, offset: 0 }` before any.
    */
-  journalPosition(): Promise<JournalPosition>
+  journalPosition(journal: number): Promise<JournalPosition>
 }
 
 /** How far the audit journal is copied: a segment's number and a byte offset inside it. */

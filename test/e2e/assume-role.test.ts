@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
-import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { DATABASE_FILE, listAuditJournals } from '../../src/bootstrap/data-dir.js'
 import { explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
@@ -130,8 +130,9 @@ describe('AssumeRole', () => {
     await t.server.flushAudit()
     const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
     try {
-      const journal = join(t.dataDir, AUDIT_JOURNAL_DIR)
-      return (await queryAuditTrail(store.audit, journal, { ...query, limit: 1000 })).map((r) => ({
+      return (
+        await queryAuditTrail(store.audit, listAuditJournals(t.dataDir), { ...query, limit: 1000 })
+      ).map((r) => ({
         ...r,
         event: JSON.parse(r.record) as CloudTrailEvent,
       }))

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
-  AUDIT_JOURNAL_DIR,
   CREDENTIALS_FILE,
   DATABASE_FILE,
   ENDPOINT_FILE,
   type EndpointInfo,
+  listAuditJournals,
   readJsonFile,
 } from '../../src/bootstrap/data-dir.js'
 import { createIssuerService } from '../../src/issuer/issuer-service.js'
@@ -129,7 +129,7 @@ async function auditTrail(dataDir: string): Promise<{ rows: Row[]; integrity: un
   db.close()
   const store = openSqliteStore(join(dataDir, DATABASE_FILE))
   try {
-    const records = await queryAuditTrail(store.audit, join(dataDir, AUDIT_JOURNAL_DIR), {
+    const records = await queryAuditTrail(store.audit, listAuditJournals(dataDir), {
       eventName: 'AssumeRoleWithWebIdentity',
       limit: 100_000,
     })
@@ -181,10 +181,10 @@ describe('audit durability across kill -9 of lanyard up', () => {
   })
 
   /** A running `lanyard up` with IRSA set up and `count` tokens; killed and removed after the test. */
-  const prepare = async (count: number) => {
+  const prepare = async (count: number, ...flags: string[]) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-durable-'))
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
-    const up = await lanyardUp(dataDir, '--issuer-base-url', ISSUER_BASE)
+    const up = await lanyardUp(dataDir, '--issuer-base-url', ISSUER_BASE, ...flags)
     cleanups.unshift(() => {
       if (up.child.exitCode === null && up.child.signalCode === null) up.child.kill('SIGKILL')
     })
@@ -279,5 +279,49 @@ describe('audit durability across kill -9 of lanyard up', () => {
     console.log(
       `killed after ${KILL_AFTER} answers: ${answered.length} of ${N} answered, ${cutOff} cut off, ${rows.length} audit rows`,
     )
+  }, 120_000)
+
+  it('two worker processes: kill -9 of one stops the server; every answered exchange is audited, and a one-process start copies both journals', async () => {
+    const N = 200
+    const IN_FLIGHT = 20
+    const { dataDir, up, roleArn, tokens } = await prepare(N, '--workers', '2')
+
+    const answers: Answer[] = []
+    let next = 0
+    const lane = async () => {
+      while (next < N) {
+        const i = next++
+        answers.push(await exchange(up.url, roleArn, tokens[i] as string, i))
+      }
+    }
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
+    expect(answers.filter((a) => a.status !== 200 || a.errorCode !== undefined)).toEqual([])
+    const ids = answers.map((a) => a.requestId)
+    // Both processes answered: each journal holds records.
+    const journals = listAuditJournals(dataDir)
+    expect(journals.map((j) => j.journal)).toEqual([1, 2])
+    for (const j of journals)
+      expect(
+        readdirSync(j.dir)
+          .filter((f) => f.endsWith('.journal'))
+          .reduce((n, f) => n + statSync(join(j.dir, f)).size, 0),
+        `journal ${j.journal}`,
+      ).toBeGreaterThan(0)
+
+    // The second process dies without a drain; the server goes down with it.
+    const second = Number(readFileSync(join(dataDir, 'audit-journal-2', 'writer.lock'), 'utf8'))
+    process.kill(second, 'SIGKILL')
+    expect((await up.exited).code).toBe(1)
+
+    const { rows, integrity } = await auditTrail(dataDir)
+    expect(integrity).toBe('ok')
+    expect(unaccounted(ids, rows)).toEqual([])
+    expect(rows).toHaveLength(N)
+    // Started again with one process: it copies the second process's journal, then deletes it.
+    await restartAndStop(dataDir)
+    expect(listAuditJournals(dataDir).map((j) => j.journal)).toEqual([1])
+    const indexed = indexedRows(dataDir)
+    expect(unaccounted(ids, indexed)).toEqual([])
+    expect(indexed).toHaveLength(N)
   }, 120_000)
 })

@@ -4,7 +4,7 @@ import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam'
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CloudTrailEvent } from '../../src/audit/event.js'
-import { AUDIT_JOURNAL_DIR, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import { DATABASE_FILE, listAuditJournals } from '../../src/bootstrap/data-dir.js'
 import { auditLines, explainRequest } from '../../src/cli/audit-command.js'
 import { createToken } from '../../src/cli/token-command.js'
 import { queryAuditTrail } from '../../src/store/audit-journal/tail.js'
@@ -28,8 +28,7 @@ describe('audit trail', () => {
   ) => {
     const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
     try {
-      const journal = join(t.dataDir, AUDIT_JOURNAL_DIR)
-      return (await queryAuditTrail(store.audit, journal, query)).map((r) => ({
+      return (await queryAuditTrail(store.audit, listAuditJournals(t.dataDir), query)).map((r) => ({
         ...r,
         event: JSON.parse(r.record) as CloudTrailEvent,
       }))

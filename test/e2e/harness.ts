@@ -67,8 +67,9 @@ export async function startTestServer(
   return t
 }
 
-function cliEnv(
-  server: RunningServer,
+/** Environment for the machine's `aws` CLI against `server` as the administrator. */
+export function cliEnv(
+  server: Pick<RunningServer, 'url' | 'caBundle'>,
   c: { accessKeyId: string; secretAccessKey: string },
   region: string,
 ) {

@@ -7,7 +7,10 @@ import type { EksService } from '../../eks/eks-service.js'
 import { LanyardError } from '../../errors.js'
 import type { IamService } from '../../iam/index.js'
 import { invokeCustomResource } from '../../stack/custom/invoke-custom-resource.js'
-import { createResponseRegistry } from '../../stack/custom/response-registry.js'
+import {
+  createResponseRegistry,
+  type DeliveryResult,
+} from '../../stack/custom/response-registry.js'
 import type { EngineDeps } from '../../stack/engine/deps.js'
 import { createStackService } from '../../stack/engine/stack-service.js'
 import { createUpdateOperations } from '../../stack/engine/update-service.js'
@@ -45,6 +48,11 @@ export interface CloudFormationDeps {
   baseUrl: () => string
   caBundle: string | undefined
   logger: Logger
+  /**
+   * Where a custom resource's response goes when no operation of this process waits for it: the
+   * server's other worker processes (the connection that brings it may reach any of them).
+   */
+  relayResponse?: (token: string, body: string) => Promise<DeliveryResult>
   lambda?: {
     /** Interpreter per runtime family: default `python3` (found on `hostPath`) and this Node.js. */
     interpreters?: { python?: string; nodejs?: string }
@@ -167,7 +175,9 @@ export function createCloudFormation(deps: CloudFormationDeps) {
     stacks,
     updates,
     queryService,
-    responseRoute: createResponseRoute(registry),
+    responseRoute: createResponseRoute(registry, deps.relayResponse),
+    /** Hands a custom resource's response to the operation of this process that waits for it. */
+    deliverResponse: (token: string, body: string) => registry.deliver(token, body),
     /** Marks operations a previous run left in progress as failed. */
     recover: () => stacks.recover(),
     /**

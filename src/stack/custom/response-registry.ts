@@ -18,6 +18,12 @@ export const RESPONSE_PATH = '/cloudformation-custom-resource-response/'
 /** CloudFormation's limit on a response body (crpg-ref-responses: "4096 bytes"). */
 const MAX_RESPONSE = 4096
 
+/** The HTTP answer to a response PUT: `message` is its body (none when empty). */
+export interface DeliveryResult {
+  status: number
+  message: string
+}
+
 interface Pending {
   stackId: string
   requestId: string
@@ -51,7 +57,7 @@ export function createResponseRegistry() {
     },
 
     /** A PUT to a response URL: `{status, message}` of the HTTP answer. */
-    deliver(token: string, body: string): { status: number; message: string } {
+    deliver(token: string, body: string): DeliveryResult {
       const p = pending.get(token)
       if (!p) return { status: 403, message: 'Access Denied' }
       if (Buffer.byteLength(body) > MAX_RESPONSE)

@@ -64,21 +64,26 @@ const newestFirst = (a: Ranked, b: Ranked) =>
       : b.order - a.order
 
 /**
- * The `limit` newest records of the journal's tail that match `query`, newest first, keeping
+ * The `limit` newest records of the journals' tails that match `query`, newest first, keeping
  * at most twice `limit` of them in memory while scanning.
  */
-function newestOfTail(dir: string, from: JournalPosition, query: AuditQuery): AuditRecord[] {
+function newestOfTails(
+  tails: readonly { dir: string; from: JournalPosition }[],
+  query: AuditQuery,
+): AuditRecord[] {
   let kept: Ranked[] = []
   let order = 0
   const trim = () => {
     kept.sort(newestFirst)
     kept = kept.slice(0, query.limit)
   }
-  scanJournalTail(dir, from, (record) => {
-    if (!matches(record, query)) return
-    kept.push({ record, order: order++ })
-    if (kept.length >= 2 * Math.max(1, query.limit)) trim()
-  })
+  for (const { dir, from } of tails) {
+    scanJournalTail(dir, from, (record) => {
+      if (!matches(record, query)) return
+      kept.push({ record, order: order++ })
+      if (kept.length >= 2 * Math.max(1, query.limit)) trim()
+    })
+  }
   trim()
   return kept.map((k) => k.record)
 }
@@ -95,23 +100,31 @@ function matches(r: AuditRecord, q: AuditQuery): boolean {
   )
 }
 
+/** A journal to read: its number (the key of its indexed position) and directory. */
+export interface JournalRef {
+  journal: number
+  dir: string
+}
+
 /**
- * The audit trail as a reader sees it: the indexed records of the store and the journal's records
- * the indexer has not copied yet, newest first. The position is read before the rows, so a record
- * indexed in between shows in both and is kept once; a segment deleted while being read (it was
- * indexed) makes the whole read start again.
+ * The audit trail as a reader sees it: the indexed records of the store and the records of every
+ * journal the indexer has not copied yet, newest first. The positions are read before the rows,
+ * so a record indexed in between shows in both and is kept once; a segment deleted while being
+ * read (it was indexed) makes the whole read start again.
  */
 export async function queryAuditTrail(
   audit: AuditRepo,
-  journalDir: string,
+  journals: readonly JournalRef[],
   query: AuditQuery,
 ): Promise<AuditRecord[]> {
   for (;;) {
-    const from = await audit.journalPosition()
+    const tails = await Promise.all(
+      journals.map(async (j) => ({ dir: j.dir, from: await audit.journalPosition(j.journal) })),
+    )
     const indexed = await audit.query(query)
     let tail: AuditRecord[]
     try {
-      tail = newestOfTail(journalDir, from, query)
+      tail = newestOfTails(tails, query)
     } catch (err) {
       if (err instanceof SegmentGone) continue
       throw err

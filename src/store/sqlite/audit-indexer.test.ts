@@ -63,8 +63,53 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       principal: 'p',
       record: '{"eventID":"e1"}',
     })
-    expect(await store.audit.journalPosition()).toMatchObject({ segment: 1 })
-    expect((await store.audit.journalPosition()).offset).toBeGreaterThan(0)
+    expect(await store.audit.journalPosition(1)).toMatchObject({ segment: 1 })
+    expect((await store.audit.journalPosition(1)).offset).toBeGreaterThan(0)
+  })
+
+  it('copies several journals into one table, each with its own position, and readers merge them', async () => {
+    const ix = start({ indexIntervalMs: 60_000 })
+    const secondDir = join(root, 'audit-journal-2')
+    const second = openAuditJournal(secondDir)
+    const ix2 = startSqliteAuditIndexer(path, secondDir, { journal: 2, indexIntervalMs: 60_000 })
+    try {
+      journal.append([record(1), record(3)])
+      second.append([record(2), record(4)])
+      await Promise.all([ix.flush(), ix2.flush()])
+      expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e4', 'e3', 'e2', 'e1'])
+      const one = await store.audit.journalPosition(1)
+      const two = await store.audit.journalPosition(2)
+      expect(one.segment).toBe(1)
+      expect(two.segment).toBe(1)
+      expect(one.offset).toBeGreaterThan(0)
+      expect(two.offset).toBeGreaterThan(0)
+      // Not indexed yet: read from each journal's tail, once each.
+      journal.append([record(5)])
+      second.append([record(6)])
+      const journals = [
+        { journal: 1, dir: journalDir },
+        { journal: 2, dir: secondDir },
+      ]
+      expect(ids(await queryAuditTrail(store.audit, journals, { limit: 10 }))).toEqual([
+        'e6',
+        'e5',
+        'e4',
+        'e3',
+        'e2',
+        'e1',
+      ])
+      // A reader that knew only journal 1 would miss journal 2's tail.
+      expect(ids(await queryAuditTrail(store.audit, journals.slice(0, 1), { limit: 2 }))).toEqual([
+        'e5',
+        'e4',
+      ])
+      second.close()
+      await ix2.close() // copies the rest of journal 2 only
+      expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e6', 'e4', 'e3', 'e2', 'e1'])
+    } finally {
+      second.close()
+      await ix2.close()
+    }
   })
 
   it('stores each record as text, byte for byte, whatever its characters', async () => {
@@ -157,10 +202,12 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     journal.append(Array.from({ length: 60 }, (_, i) => record(i)))
     for (let i = 0; i < 500 && changes.length < 2; i++) await new Promise((r) => setTimeout(r, 10))
     expect(changes).toEqual(['normal (hard)', 'low'])
-    journal.append([record(100)])
+    journal.append([record(100, { eventTime: '2026-01-01T00:01:40Z' })])
     await ix.flush()
     expect((await store.audit.query({ limit: 100 })).length).toBe(61)
-    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 1 }))).toEqual(['e100'])
+    expect(
+      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 1 })),
+    ).toEqual(['e100'])
   })
 
   it('closing while the indexer hands over still copies the rest', async () => {
@@ -199,13 +246,16 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       ])
     const newest = (n: number) => Array.from({ length: n }, (_, k) => `e${499 - k}`)
     for (const limit of [1, 3, 50, 499, 600]) {
-      expect(ids(await queryAuditTrail(store.audit, journalDir, { limit }))).toEqual(
-        newest(Math.min(limit, 500)),
-      )
+      expect(
+        ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit })),
+      ).toEqual(newest(Math.min(limit, 500)))
     }
     expect(
       ids(
-        await queryAuditTrail(store.audit, journalDir, { limit: 2, until: '2026-01-01T00:01:00Z' }),
+        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
+          limit: 2,
+          until: '2026-01-01T00:01:00Z',
+        }),
       ),
     ).toEqual(['e59', 'e58'])
   })
@@ -216,24 +266,23 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     await ix.flush()
     journal.append([record(3, { jti: 'j' }), record(4)])
     expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e2', 'e1'])
-    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10 }))).toEqual([
-      'e4',
-      'e3',
-      'e2',
-      'e1',
-    ])
-    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10, jti: 'j' }))).toEqual([
-      'e3',
-      'e1',
-    ])
-    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 3 }))).toEqual([
-      'e4',
-      'e3',
-      'e2',
-    ])
+    expect(
+      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 10 })),
+    ).toEqual(['e4', 'e3', 'e2', 'e1'])
     expect(
       ids(
-        await queryAuditTrail(store.audit, journalDir, {
+        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
+          limit: 10,
+          jti: 'j',
+        }),
+      ),
+    ).toEqual(['e3', 'e1'])
+    expect(
+      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 3 })),
+    ).toEqual(['e4', 'e3', 'e2'])
+    expect(
+      ids(
+        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
           limit: 10,
           since: '2026-01-01T00:00:02Z',
           until: '2026-01-01T00:00:04Z',
@@ -241,12 +290,9 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       ),
     ).toEqual(['e3', 'e2'])
     await ix.flush()
-    expect(ids(await queryAuditTrail(store.audit, journalDir, { limit: 10 }))).toEqual([
-      'e4',
-      'e3',
-      'e2',
-      'e1',
-    ])
+    expect(
+      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 10 })),
+    ).toEqual(['e4', 'e3', 'e2', 'e1'])
   })
 
   it('deletes the segments it has copied, keeping the one being written', async () => {

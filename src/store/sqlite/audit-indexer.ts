@@ -1,3 +1,4 @@
+import { rmSync, statSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import { moduleWorker, restartBackoff } from '../../threads.js'
 import {
@@ -5,6 +6,10 @@ import {
   DEFAULT_MAX_BACKLOG_BYTES,
   type IndexerPriority,
 } from '../audit-journal/backlog.js'
+import { lockJournal } from '../audit-journal/lock.js'
+import { listSegments, segmentPath } from '../audit-journal/segments.js'
+import type { JournalRef } from '../audit-journal/tail.js'
+import type { JournalPosition } from '../ports.js'
 import { DEFAULT_PRUNE_BATCH_ROWS, DEFAULT_PRUNE_INTERVAL_MS } from './audit-retention.js'
 import type { AuditWorkerData, CounterMoved, IndexerReport, IndexRequest } from './audit-worker.js'
 
@@ -21,6 +26,11 @@ export interface SqliteAuditIndexer {
 }
 
 export interface AuditIndexerOptions {
+  /**
+   * The journal's number, the key of its copied position in the database (default 1; a server of
+   * several worker processes writes one journal each).
+   */
+  journal?: number
   /**
    * How often the indexer looks at the journal (default 100 ms); it copies when nothing was
    * appended since its last look, or when `maxBacklogBytes` wait (default 16 MiB).
@@ -134,6 +144,7 @@ export function startSqliteAuditIndexer(
       role: 'indexer',
       path,
       journalDir,
+      journal: options.journal ?? 1,
       intervalMs: options.indexIntervalMs ?? 100,
       maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
       hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
@@ -204,4 +215,43 @@ export function startSqliteAuditIndexer(
       flushes.clear()
     },
   }
+}
+
+/**
+ * Copies into the database at `path` the journals no process of this server writes (a server
+ * started with fewer worker processes than the one before it), then deletes each one copied to
+ * its end. A journal whose writer lock a live process holds is left alone; so is one not copied
+ * to its end (a busy database: the next start copies it), and readers of the trail read it
+ * meanwhile. Returns the journals deleted.
+ */
+export async function drainJournals(
+  path: string,
+  journals: readonly JournalRef[],
+  position: (journal: number) => Promise<JournalPosition>,
+): Promise<number[]> {
+  const drained: number[] = []
+  for (const { journal, dir } of journals) {
+    let release: () => void
+    try {
+      release = lockJournal(dir)
+    } catch {
+      continue // written by a live process
+    }
+    try {
+      await startSqliteAuditIndexer(path, dir, { journal }).close()
+      const at = await position(journal)
+      const segments = listSegments(dir)
+      const last = segments.at(-1)
+      const copied =
+        last === undefined ||
+        (at.segment === last && at.offset >= statSync(segmentPath(dir, last)).size) ||
+        at.segment > last
+      if (!copied) continue
+    } finally {
+      release()
+    }
+    rmSync(dir, { recursive: true, force: true })
+    drained.push(journal)
+  }
+  return drained
 }

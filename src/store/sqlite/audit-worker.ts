@@ -49,6 +49,8 @@ export interface AuditWorkerData {
   path: string
   /** Indexer: the journal's directory. */
   journalDir?: string
+  /** Indexer: the journal's number, the key of its position (1 for a server of one process). */
+  journal?: number
   /** Indexer: how often to look at the journal. */
   intervalMs?: number
   /** Indexer: copy even while the server writes once this many bytes wait (see `indexDue`). */
@@ -118,6 +120,7 @@ function checkpoint(): void {
 
 function runIndexer(
   dir: string,
+  journal: number,
   intervalMs: number,
   maxBacklogBytes: number,
   hardBacklogBytes: number,
@@ -129,9 +132,11 @@ function runIndexer(
   const insert = db.prepare(AUDIT_INSERT_SQL)
   const getPosition = db.prepare(JOURNAL_POSITION_SQL)
   const setPosition = db.prepare(SET_JOURNAL_POSITION_SQL)
+  const position = () =>
+    (getPosition.get(journal) as JournalPosition | undefined) ?? { segment: 0, offset: 0 }
   const commit = db.transaction((entries: JournalEntry[], to: JournalPosition) => {
     for (const e of entries) insert.run(e.columns, e.record)
-    setPosition.run(to.segment, to.offset)
+    setPosition.run(journal, to.segment, to.offset)
   })
   const remove = (n: number) => {
     try {
@@ -143,7 +148,7 @@ function runIndexer(
 
   /** Copies one chunk; true when there may be more to copy right away. */
   const step = (): boolean => {
-    const at = getPosition.get() as JournalPosition
+    const at = position()
     const all = listSegments(dir)
     for (const n of all) if (n < at.segment) remove(n) // copied before a crash
     const current = all.find((n) => n >= at.segment)
@@ -223,7 +228,7 @@ function runIndexer(
 
   /** The journal's newest segment and size, and the bytes not copied yet. */
   const look = (): JournalState => {
-    const at = getPosition.get() as JournalPosition
+    const at = position()
     let newest = 0
     let newestSize = 0
     let backlog = 0
@@ -302,6 +307,7 @@ if (data.role === 'indexer') {
   if (data.journalDir === undefined) throw new Error('the indexer needs the journal directory')
   runIndexer(
     data.journalDir,
+    data.journal ?? 1,
     data.intervalMs ?? 100,
     data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
     data.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,

@@ -119,15 +119,28 @@ export const MIGRATIONS: readonly string[] = [
   );
   INSERT INTO audit_journal_position (id, segment, offset) VALUES (1, 0, 0);
   `,
+  // 6: one position per journal (a server of several worker processes writes one journal each;
+  // journal 1 is the one migration 5 tracked).
+  `
+  CREATE TABLE audit_journal_positions (
+    journal INTEGER PRIMARY KEY CHECK (journal >= 1),
+    segment INTEGER NOT NULL,
+    offset INTEGER NOT NULL
+  );
+  INSERT INTO audit_journal_positions (journal, segment, offset)
+    SELECT 1, segment, offset FROM audit_journal_position;
+  DROP TABLE audit_journal_position;
+  `,
 ]
 
-/** Reads the audit journal's indexed position (migration 5). */
+/** Reads journal `?`'s indexed position (migration 6): no row before its first copy. */
 export const JOURNAL_POSITION_SQL =
-  'SELECT segment, offset FROM audit_journal_position WHERE id = 1'
+  'SELECT segment, offset FROM audit_journal_positions WHERE journal = ?'
 
-/** Moves the audit journal's indexed position (migration 5). */
-export const SET_JOURNAL_POSITION_SQL =
-  'UPDATE audit_journal_position SET segment = ?, offset = ? WHERE id = 1'
+/** Moves journal `?`'s indexed position to (segment `?`, offset `?`) (migration 6). */
+export const SET_JOURNAL_POSITION_SQL = `INSERT INTO audit_journal_positions (journal, segment, offset)
+  VALUES (?, ?, ?)
+  ON CONFLICT(journal) DO UPDATE SET segment = excluded.segment, offset = excluded.offset`
 
 /** Reads the counter migration 4 keeps (see `Store.changeCounter`). */
 export const CHANGE_COUNTER_SQL = 'SELECT n FROM change_counter WHERE id = 1'

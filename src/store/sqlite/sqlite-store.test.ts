@@ -49,6 +49,22 @@ describe('sqlite store on disk', () => {
     expect(pageSize(older)).toBe(4096)
   })
 
+  it('keeps the journal position of a database from before journals were numbered, as journal 1', async () => {
+    const path = join(dir, 'positions.sqlite')
+    const old = new Database(path)
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)')
+    for (let i = 0; i < 5; i++) {
+      old.exec(MIGRATIONS[i] as string)
+      old.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(i + 1)
+    }
+    old.prepare('UPDATE audit_journal_position SET segment = 7, offset = 1234').run()
+    old.close()
+    const store = openSqliteStore(path)
+    expect(await store.audit.journalPosition(1)).toEqual({ segment: 7, offset: 1234 })
+    expect(await store.audit.journalPosition(2)).toEqual({ segment: 0, offset: 0 })
+    await store.close()
+  })
+
   it('counts changes on every table but audit and bookkeeping, from any connection', async () => {
     const path = join(dir, 'upgraded.sqlite')
     // A database from before migration 4, holding a role.
@@ -88,7 +104,7 @@ describe('sqlite store on disk', () => {
       'meta',
       'change_counter',
       'audit_events',
-      'audit_journal_position',
+      'audit_journal_positions',
     ]
     for (const table of tables) {
       const ops = triggered.filter((t) => t.tbl_name === table).map((t) => t.name)

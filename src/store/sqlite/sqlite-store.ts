@@ -247,7 +247,10 @@ function createSqliteStore(db: Db): Store {
     if (!stmt) {
       const where =
         keys.length === 0 ? '' : `WHERE ${keys.map((k) => auditColumns[k]).join(' AND ')}`
-      stmt = q(`SELECT * FROM audit_events ${where} ORDER BY seq DESC LIMIT ?`)
+      // Newest first by event time (the index on it, or on principal and time, serves the
+      // order): several journals are copied in whatever order their indexers run, and an IAM
+      // change's record is inserted at once, so the row order alone is not the time order.
+      stmt = q(`SELECT * FROM audit_events ${where} ORDER BY event_time DESC, seq DESC LIMIT ?`)
       auditQueries.set(sqlKey, stmt)
     }
     return all(stmt, ...keys.map((k) => query[k]), query.limit).map(toAuditRecord)
@@ -528,7 +531,11 @@ function createSqliteStore(db: Db): Store {
         for (const r of records) s.auditInsert.run(auditValues(r))
       },
       query: async (query) => queryAudit(query),
-      journalPosition: async () => s.journalPosition.get() as JournalPosition,
+      journalPosition: async (journal) =>
+        (s.journalPosition.get(journal) as JournalPosition | undefined) ?? {
+          segment: 0,
+          offset: 0,
+        },
     },
   }
 

@@ -1,0 +1,197 @@
+import cluster, { type Worker } from 'node:cluster'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import type { Config } from '../config/config.js'
+import { LanyardError } from '../errors.js'
+import { type RunningServer, startServer } from '../main.js'
+import type { DeliveryResult } from '../stack/custom/response-registry.js'
+import type { FromWorker, ToWorker } from './messages.js'
+
+/** A running server of one process or several. */
+export interface ServerProcesses extends Omit<RunningServer, 'deliverCustomResourceResponse'> {
+  /** The ids of the processes answering requests (this one's when it answers them itself). */
+  pids(): number[]
+}
+
+export interface ServerProcessesOptions {
+  /**
+   * Told when a worker process exited while the server was not closing (crashed, or killed):
+   * the other workers are then closed, and the server is down.
+   */
+  onWorkerExit?: (index: number, code: number | null, signal: string | null) => void
+}
+
+/** The number of processes `config.workers` asks for (`auto`: one per CPU). */
+export function workerCount(config: Config): number {
+  return config.workers === 'auto' ? availableParallelism() : config.workers
+}
+
+/**
+ * Starts the server: in this process when `config.workers` is 1, otherwise as that many worker
+ * processes (node's `cluster`) on the one port, this process holding the listening socket and
+ * handing each new connection to a worker in turn. Worker 1 starts first and does what runs
+ * once per data dir (see `WorkerSlot`); the others start once it is ready. They share the
+ * database (SQLite in WAL mode, each with its read cache watching the change counter) and each
+ * writes its own audit journal.
+ */
+export async function startServerProcesses(
+  config: Config,
+  options: ServerProcessesOptions = {},
+): Promise<ServerProcesses> {
+  const count = workerCount(config)
+  if (count === 1) {
+    const server = await startServer(config)
+    return { ...server, pids: () => [process.pid] }
+  }
+  const fromSource = import.meta.url.endsWith('.ts')
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL(`./worker-process.${fromSource ? 'ts' : 'js'}`, import.meta.url)),
+    args: [],
+    // Run from source the workers need tsx's loader, as this process has.
+    execArgv:
+      fromSource && !process.execArgv.some((a) => a.includes('tsx'))
+        ? [...process.execArgv, '--import', 'tsx']
+        : process.execArgv,
+  })
+
+  const workers: Worker[] = []
+  let closing: Promise<void> | undefined
+  const send = (w: Worker, m: ToWorker) => {
+    if (w.isConnected()) w.send(m)
+  }
+  const exited = (w: Worker) =>
+    new Promise<void>((resolve) => {
+      if (w.isDead()) return resolve()
+      w.once('exit', () => resolve())
+    })
+
+  const fork = (index: number) =>
+    new Promise<{ worker: Worker; ready: Extract<FromWorker, { type: 'ready' }> }>(
+      (resolve, reject) => {
+        const worker = cluster.fork()
+        workers.push(worker)
+        worker.on('message', (m: FromWorker) => {
+          if (m.type === 'relay')
+            void offer(worker, m.token, m.body).then((result) =>
+              send(worker, { type: 'relayed', id: m.id, result }),
+            )
+        })
+        const onMessage = (m: FromWorker) => {
+          if (m.type === 'waiting') send(worker, { type: 'start', config, slot: { index, count } })
+          else if (m.type === 'ready') {
+            done()
+            resolve({ worker, ready: m })
+          } else if (m.type === 'failed') {
+            done()
+            reject(m.code !== undefined ? new LanyardError(m.code, m.error) : new Error(m.error))
+          }
+        }
+        const onExit = (code: number | null, signal: string | null) => {
+          done()
+          reject(
+            new Error(`worker process ${index} exited (${signal ?? code}) before it was ready`),
+          )
+        }
+        const done = () => {
+          worker.off('message', onMessage)
+          worker.off('exit', onExit)
+        }
+        worker.on('message', onMessage)
+        worker.once('exit', onExit)
+      },
+    )
+
+  let nextId = 1
+  /**
+   * Offers a custom resource's response to every worker but `from`: the answer of the one whose
+   * operation waits for it, or 403 when none does.
+   */
+  const offer = async (from: Worker, token: string, body: string): Promise<DeliveryResult> => {
+    const answers = await Promise.all(
+      workers
+        .filter((w) => w !== from && w.isConnected())
+        .map(
+          (w) =>
+            new Promise<DeliveryResult | undefined>((resolve) => {
+              const id = nextId++
+              const onMessage = (m: FromWorker) => {
+                if (m.type === 'delivered' && m.id === id) finish(m.result)
+              }
+              const finish = (result?: DeliveryResult) => {
+                w.off('message', onMessage)
+                w.off('exit', onExit)
+                resolve(result)
+              }
+              const onExit = () => finish()
+              w.on('message', onMessage)
+              w.once('exit', onExit)
+              send(w, { type: 'deliver', id, token, body })
+            }),
+        ),
+    )
+    return (
+      answers.find((a) => a !== undefined && a.status !== 403) ?? {
+        status: 403,
+        message: 'Access Denied',
+      }
+    )
+  }
+
+  const close = () => {
+    closing ??= (async () => {
+      for (const w of workers) send(w, { type: 'close' })
+      await Promise.all(workers.map(exited))
+    })()
+    return closing
+  }
+
+  let first: Awaited<ReturnType<typeof fork>>
+  try {
+    first = await fork(1)
+    await Promise.all(Array.from({ length: count - 1 }, (_, i) => fork(i + 2)))
+  } catch (err) {
+    await close()
+    throw err
+  }
+  workers.forEach((w, i) => {
+    w.once('exit', (code, signal) => {
+      if (closing !== undefined) return
+      void close()
+      options.onWorkerExit?.(i + 1, code, signal)
+    })
+  })
+
+  /** Asks every worker to flush or reopen, and waits for each answer (or its exit). */
+  const askAll = (type: 'flush' | 'reopen') =>
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (!w.isConnected()) return resolve()
+            const id = nextId++
+            const onMessage = (m: FromWorker) => {
+              if (m.type === 'done' && m.id === id) finish()
+            }
+            const finish = () => {
+              w.off('message', onMessage)
+              w.off('exit', finish)
+              resolve()
+            }
+            w.on('message', onMessage)
+            w.once('exit', finish)
+            send(w, { type, id })
+          }),
+      ),
+    ).then(() => undefined)
+
+  return {
+    url: first.ready.url,
+    accountId: first.ready.accountId,
+    region: first.ready.region,
+    caBundle: first.ready.caBundle,
+    flushAudit: () => askAll('flush'),
+    reopenAuditLog: () => askAll('reopen'),
+    close,
+    pids: () => workers.flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
+  }
+}

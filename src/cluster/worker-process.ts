@@ -1,0 +1,88 @@
+import cluster from 'node:cluster'
+import { LanyardError } from '../errors.js'
+import { type RunningServer, startServer } from '../main.js'
+import type { DeliveryResult } from '../stack/custom/response-registry.js'
+import type { FromWorker, ToWorker } from './messages.js'
+
+/** What an unknown response URL answers (as S3 does for a pre-signed URL that is not valid). */
+const ACCESS_DENIED: DeliveryResult = { status: 403, message: 'Access Denied' }
+
+/**
+ * A worker process of a server of several (`startServerProcesses`): it waits for its slot and
+ * configuration from the primary, runs a whole server on the shared port (the primary holds the
+ * listening socket and hands each connection to one worker), and does what the primary asks.
+ * It stops only when the primary asks, or when the primary is gone: a terminal's Ctrl-C reaches
+ * every process of the group, and the primary drains them in order.
+ */
+if (!cluster.isWorker) throw new Error('worker-process runs as a cluster worker only')
+const send = (m: FromWorker) => process.send?.(m)
+let server: RunningServer | undefined
+let closing: Promise<void> | undefined
+let nextRelay = 1
+const relays = new Map<number, (result: DeliveryResult) => void>()
+const relay = (token: string, body: string) =>
+  new Promise<DeliveryResult>((resolve) => {
+    const id = nextRelay++
+    relays.set(id, resolve)
+    send({ type: 'relay', id, token, body })
+  })
+
+const stop = (code: number) => {
+  closing ??= (async () => {
+    await server?.close()
+    process.exit(code)
+  })()
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
+process.on('disconnect', () => stop(0))
+
+process.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'start':
+      startServer(m.config, { worker: m.slot, relayCustomResourceResponse: relay }).then(
+        (running) => {
+          server = running
+          send({
+            type: 'ready',
+            url: running.url,
+            accountId: running.accountId,
+            region: running.region,
+            ...(running.caBundle !== undefined ? { caBundle: running.caBundle } : {}),
+          })
+        },
+        (err: unknown) => {
+          send(
+            err instanceof LanyardError
+              ? { type: 'failed', error: err.message, code: err.code }
+              : { type: 'failed', error: err instanceof Error ? err.message : String(err) },
+          )
+          process.exit(1)
+        },
+      )
+      return
+    case 'flush':
+    case 'reopen': {
+      const work = m.type === 'flush' ? server?.flushAudit() : server?.reopenAuditLog()
+      void (work ?? Promise.resolve()).then(
+        () => send({ type: 'done', id: m.id }),
+        () => send({ type: 'done', id: m.id }),
+      )
+      return
+    }
+    case 'close':
+      stop(0)
+      return
+    case 'deliver':
+      send({
+        type: 'delivered',
+        id: m.id,
+        result: server?.deliverCustomResourceResponse(m.token, m.body) ?? ACCESS_DENIED,
+      })
+      return
+    case 'relayed':
+      relays.get(m.id)?.(m.result)
+      relays.delete(m.id)
+      return
+  }
+})
+send({ type: 'waiting' })
