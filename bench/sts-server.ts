@@ -7,9 +7,9 @@ import {
   randomBytes,
   verify,
 } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import pino from 'pino'
 
 // BENCH_FROM_DIST=1 runs the built server (dist/, `npm run build`): profiles then carry the
 // compiled JavaScript's line numbers, which tsx's on-the-fly transpiling does not give.
@@ -17,9 +17,21 @@ const fromDist = process.env.BENCH_FROM_DIST === '1'
 const { loadConfig } = (await import(
   fromDist ? '../dist/config/config.js' : '../src/config/config.js'
 )) as typeof import('../src/config/config.js')
-const { startServer } = (await import(
-  fromDist ? '../dist/main.js' : '../src/main.js'
-)) as typeof import('../src/main.js')
+const { startServerProcesses } = (await import(
+  fromDist ? '../dist/cluster/primary.js' : '../src/cluster/primary.js'
+)) as typeof import('../src/cluster/primary.js')
+
+/** CPU time (user + system, all threads) of another process so far, in microseconds (Linux). */
+function processCpuUs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000
+  } catch {
+    return 0 // exited
+  }
+}
 
 /**
  * One server under test, in its own process (`node --import tsx bench/sts-server.ts <mode>`), so
@@ -29,7 +41,8 @@ const { startServer } = (await import(
  * - `limit`: bare `node:http` doing only the irreducible work of an exchange: read the form,
  *   take `WebIdentityToken`, one RS256 (RSA-2048) verification with `node:crypto`, answer the
  *   same constant;
- * - `lanyard`: the real server (`startServer`) on the data dir in `BENCH_DATA_DIR`.
+ * - `lanyard`: the real server (`startServerProcesses`, as `lanyard up` starts it) on the data dir
+ *   in `BENCH_DATA_DIR`, with `BENCH_WORKERS` processes (`--workers`: a count or `auto`).
  *
  * IPC: sends `{ type: 'ready', port }` once listening; `{ type: 'usage' }` answers the event loop's
  * busy time and the process's
@@ -45,7 +58,7 @@ export type ServerRequest = { type: 'stop' } | { type: 'usage' } | { type: 'sett
 
 export type ServerReply =
   | { type: 'ready'; port: number }
-  | { type: 'usage'; cpuUs: number; mainUs: number }
+  | { type: 'usage'; cpuUs: number; mainUs: number | null }
   | { type: 'settled' }
   | { type: 'failed'; error: string }
 
@@ -195,6 +208,7 @@ async function main(): Promise<void> {
   let close: () => Promise<void>
   let settle: () => Promise<void> = async () => undefined
   let port: number
+  let workerPids: number[] = []
   if (mode === 'lanyard') {
     const dataDir = process.env.BENCH_DATA_DIR
     if (dataDir === undefined) throw new Error('BENCH_DATA_DIR is not set')
@@ -204,11 +218,13 @@ async function main(): Promise<void> {
         dataDir,
         issuerBaseUrl: process.env.BENCH_ISSUER_BASE,
         logLevel: 'silent',
+        workers: process.env.BENCH_WORKERS ?? 'auto',
       },
       env: {},
     })
-    const running = await startServer(config, { logger: pino({ level: 'silent' }) })
+    const running = await startServerProcesses(config)
     port = Number(new URL(running.url).port)
+    workerPids = running.pids().filter((pid) => pid !== process.pid)
     close = () => running.close()
     settle = () => running.flushAudit()
   } else {
@@ -235,9 +251,13 @@ async function main(): Promise<void> {
   process.on('message', (m: ServerRequest) => {
     if (m.type === 'usage') {
       const u = process.cpuUsage()
-      // The event loop's busy time: what the request thread itself spent.
-      const mainUs = performance.eventLoopUtilization().active * 1000
-      send({ type: 'usage', cpuUs: u.user + u.system, mainUs } satisfies ServerReply)
+      let cpuUs = u.user + u.system
+      for (const pid of workerPids) cpuUs += processCpuUs(pid)
+      // The event loop's busy time: what the request thread itself spent (not known of worker
+      // processes: null then).
+      const mainUs =
+        workerPids.length === 0 ? performance.eventLoopUtilization().active * 1000 : null
+      send({ type: 'usage', cpuUs, mainUs } satisfies ServerReply)
       return
     }
     if (m.type === 'settle') {

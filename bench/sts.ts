@@ -267,7 +267,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_SCENARIOS?.split(',')
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.key)) : SCENARIOS
   console.log(
-    `sts-bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, load average ${loadavg()[0]?.toFixed(2)}; servers and load generator in separate processes on loopback; ${RUNS} runs x ${MS} ms per scenario after ${WARMUP_MS} ms warm-up; compared scenarios back to back, in rotating order`,
+    `sts-bench: node ${process.version}, ${cpu[0]?.model ?? 'unknown cpu'} x${cpu.length}, load average ${loadavg()[0]?.toFixed(2)}; servers and load generator in separate processes on loopback; Lanyard with --workers ${process.env.BENCH_WORKERS ?? 'auto'}; ${RUNS} runs x ${MS} ms per scenario after ${WARMUP_MS} ms warm-up; compared scenarios back to back, in rotating order`,
   )
   const log = (line: string) => console.log(`sts-bench: ${line}`)
   const fixture: BenchFixture = await createFixture({ tokens: TOKENS, log })
@@ -340,7 +340,8 @@ async function main(): Promise<void> {
     const cpuOf = async (t: Target): Promise<{ cpuUs: number; mainUs: number }> => {
       const u = await serverOf(t).child.ask({ type: 'usage' })
       if (u.type !== 'usage') throw new Error(`${t}: ${JSON.stringify(u)}`)
-      return { cpuUs: u.cpuUs, mainUs: u.mainUs }
+      // Worker processes' event loops are not measured: NaN, shown as `-`.
+      return { cpuUs: u.cpuUs, mainUs: u.mainUs ?? Number.NaN }
     }
     const portOf = (t: Target) => serverOf(t).port
 
@@ -504,13 +505,13 @@ function report(
         ms(p99(s.key)).padStart(8),
         spread(s.key, (r) => r.p99, ms).padStart(13),
         `${Math.round(serverUs(s.key))} us`.padStart(10),
-        `${Math.round(mainUs(s.key))} us`.padStart(10),
+        (Number.isNaN(mainUs(s.key)) ? '-' : `${Math.round(mainUs(s.key))} us`).padStart(10),
         `${Math.round(loadUs(s.key))} us`.padStart(11),
       ].join(' '),
     )
   }
   console.log(
-    'medians of the runs; throughput is read at 50 connections, latency at 10; per request: server CPU (all its threads), busy time of its event loop (the request thread), load generator CPU',
+    'medians of the runs; throughput is read at 50 connections, latency at 10; per request: server CPU (all its threads), busy time of its event loop (the request thread; - for worker processes), load generator CPU',
   )
   console.log('')
   const has = (...keys: string[]) => keys.every((k) => samples.has(k))
