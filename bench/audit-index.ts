@@ -159,7 +159,7 @@ function openTable(root: string, mode: Mode): Table {
   const store = openSqliteStore(path) // creates the schema, as the server does
   const journal = openAuditJournal(join(dir, 'audit-journal'))
   // The indexer looks rarely: each slice is copied by `flush`, inside the measured window.
-  const indexer = startSqliteAuditIndexer(path, join(dir, 'audit-journal'), {
+  const indexer = startSqliteAuditIndexer(path, [{ journal: 1, dir: join(dir, 'audit-journal') }], {
     indexIntervalMs: 3_600_000,
     maxBacklogBytes: 2 ** 40,
     hardBacklogBytes: 2 ** 41,

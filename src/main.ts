@@ -112,16 +112,23 @@ export async function startServer(
     journal.close()
     throw err
   }
-  const indexer = startSqliteAuditIndexer(dbPath, journalDir, {
-    journal: worker.index,
+  // Worker 1's indexer copies every worker's journal; the others run only the counter thread
+  // (one connection writing the audit rows keeps its page cache: see startSqliteAuditIndexer).
+  const journals = first
+    ? Array.from({ length: worker.count }, (_, i) => ({
+        journal: i + 1,
+        dir: auditJournalDir(config.dataDir, i + 1),
+      }))
+    : []
+  const indexer = startSqliteAuditIndexer(dbPath, journals, {
     // Records past their retention are deleted by one process.
     retentionDays: first ? config.auditRetentionDays : 0,
     onThreadExit: (thread, error, restartInMs) =>
       logger.warn({ thread, error, restartInMs }, 'audit thread stopped; starting it again'),
     onPruned: (records, before) =>
       logger.info({ records, before }, 'audit retention: deleted records past their retention'),
-    onSkipped: (lines, segment) =>
-      logger.warn({ lines, segment }, 'audit journal: skipped lines that are not records'),
+    onSkipped: (lines, segment, journal) =>
+      logger.warn({ lines, segment, journal }, 'audit journal: skipped lines that are not records'),
     onPriority: (priority, backlog) => {
       const mib = Math.round(backlog / 2 ** 20)
       if (priority === 'normal')

@@ -139,8 +139,15 @@ export async function startServerProcesses(
 
   const close = () => {
     closing ??= (async () => {
-      for (const w of workers) send(w, { type: 'close' })
-      await Promise.all(workers.map(exited))
+      // The others first: worker 1's indexer copies every journal, the rest of theirs too once
+      // their writers are closed.
+      const [first, ...others] = workers
+      for (const w of others) send(w, { type: 'close' })
+      await Promise.all(others.map(exited))
+      if (first !== undefined) {
+        send(first, { type: 'close' })
+        await exited(first)
+      }
     })()
     return closing
   }

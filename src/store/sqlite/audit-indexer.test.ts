@@ -47,7 +47,7 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     rmSync(root, { recursive: true, force: true })
   })
   const start = (options: Parameters<typeof startSqliteAuditIndexer>[2] = {}) => {
-    indexer = startSqliteAuditIndexer(path, journalDir, options)
+    indexer = startSqliteAuditIndexer(path, [{ journal: 1, dir: journalDir }], options)
     return indexer
   }
 
@@ -67,15 +67,19 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     expect((await store.audit.journalPosition(1)).offset).toBeGreaterThan(0)
   })
 
-  it('copies several journals into one table, each with its own position, and readers merge them', async () => {
-    const ix = start({ indexIntervalMs: 60_000 })
+  it('one indexer copies several journals, each with its own position, and readers merge them', async () => {
     const secondDir = join(root, 'audit-journal-2')
     const second = openAuditJournal(secondDir)
-    const ix2 = startSqliteAuditIndexer(path, secondDir, { journal: 2, indexIntervalMs: 60_000 })
+    const journals = [
+      { journal: 1, dir: journalDir },
+      { journal: 2, dir: secondDir },
+    ]
+    const ix = startSqliteAuditIndexer(path, journals, { indexIntervalMs: 60_000 })
+    indexer = ix
     try {
       journal.append([record(1), record(3)])
       second.append([record(2), record(4)])
-      await Promise.all([ix.flush(), ix2.flush()])
+      await ix.flush()
       expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e4', 'e3', 'e2', 'e1'])
       const one = await store.audit.journalPosition(1)
       const two = await store.audit.journalPosition(2)
@@ -86,10 +90,6 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       // Not indexed yet: read from each journal's tail, once each.
       journal.append([record(5)])
       second.append([record(6)])
-      const journals = [
-        { journal: 1, dir: journalDir },
-        { journal: 2, dir: secondDir },
-      ]
       expect(ids(await queryAuditTrail(store.audit, journals, { limit: 10 }))).toEqual([
         'e6',
         'e5',
@@ -103,13 +103,34 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
         'e5',
         'e4',
       ])
+      // Closing copies the rest of every journal.
       second.close()
-      await ix2.close() // copies the rest of journal 2 only
-      expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e6', 'e4', 'e3', 'e2', 'e1'])
+      journal.close()
+      await ix.close()
+      indexer = undefined
+      expect(ids(await store.audit.query({ limit: 10 }))).toEqual([
+        'e6',
+        'e5',
+        'e4',
+        'e3',
+        'e2',
+        'e1',
+      ])
     } finally {
       second.close()
-      await ix2.close()
     }
+  })
+
+  it('without journals only the counter thread runs: flush resolves at once', async () => {
+    const ix = startSqliteAuditIndexer(path, [], { counterIntervalMs: 5 })
+    indexer = ix
+    await ix.flush()
+    for (let i = 0; i < 200 && ix.changeCounter() === undefined; i++)
+      await new Promise((r) => setTimeout(r, 5))
+    expect(ix.changeCounter()).toBeTypeOf('number')
+    journal.append([record(1)])
+    await ix.flush()
+    expect(await store.audit.query({ limit: 10 })).toEqual([])
   })
 
   it('stores each record as text, byte for byte, whatever its characters', async () => {
@@ -166,12 +187,16 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
 
   it('starts a thread that cannot open its database again, ever later, and says why', async () => {
     const exits: { error: string | undefined; restartInMs: number }[] = []
-    const ix = startSqliteAuditIndexer(join(root, 'gone', 'lanyard.db'), journalDir, {
-      restartMs: 20,
-      onThreadExit: (role, error, restartInMs) => {
-        if (role === 'indexer') exits.push({ error, restartInMs })
+    const ix = startSqliteAuditIndexer(
+      join(root, 'gone', 'lanyard.db'),
+      [{ journal: 1, dir: journalDir }],
+      {
+        restartMs: 20,
+        onThreadExit: (role, error, restartInMs) => {
+          if (role === 'indexer') exits.push({ error, restartInMs })
+        },
       },
-    })
+    )
     try {
       await vi.waitFor(() => expect(exits.length).toBeGreaterThanOrEqual(4), { timeout: 20_000 })
       expect(exits.slice(0, 4).map((e) => e.restartInMs)).toEqual([20, 40, 80, 160])

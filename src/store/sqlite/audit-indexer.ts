@@ -27,11 +27,6 @@ export interface SqliteAuditIndexer {
 
 export interface AuditIndexerOptions {
   /**
-   * The journal's number, the key of its copied position in the database (default 1; a server of
-   * several worker processes writes one journal each).
-   */
-  journal?: number
-  /**
    * How often the indexer looks at the journal (default 100 ms); it copies when nothing was
    * appended since its last look, or when `maxBacklogBytes` wait (default 16 MiB).
    */
@@ -46,8 +41,8 @@ export interface AuditIndexerOptions {
   onPriority?: (priority: IndexerPriority, backlog: number) => void
   /** How often the counter thread reads the change counter (default 10 ms). */
   counterIntervalMs?: number
-  /** Told when the journal held lines that are not records (they are skipped). */
-  onSkipped?: (lines: number, segment: number) => void
+  /** Told when a journal held lines that are not records (they are skipped). */
+  onSkipped?: (lines: number, segment: number, journal: number) => void
   /** Delete records older than this many days (default 0: keep them all). */
   retentionDays?: number
   /** How often to look for records past their retention (default 60 s). */
@@ -69,18 +64,20 @@ export interface AuditIndexerOptions {
 const WORKER = 'audit-worker'
 
 /**
- * Keeps the SQLite database at `path` (a file, not `:memory:`) up to date with the audit journal
- * in `journalDir`, off the request thread: an indexer thread copies the journal into
- * `audit_events` when the server is quiet or the backlog is large (at the lowest CPU priority,
- * checkpointing the WAL after it writes), a counter
- * thread reads the change counter. A thread that dies is started again after `restartMs`, twice
+ * Keeps the SQLite database at `path` (a file, not `:memory:`) up to date with the audit
+ * `journals`, off the request thread: an indexer thread copies them into `audit_events` when the
+ * server is quiet or the backlog is large (at the lowest CPU priority, checkpointing the WAL
+ * after it writes), a counter thread reads the change counter. One indexer copies every journal
+ * of a server of several worker processes (the others pass none: only their counter thread
+ * runs): SQLite empties a connection's page cache whenever another connection wrote, so two
+ * indexers writing in turn would each read their index pages back at every transaction. A thread that dies is started again after `restartMs`, twice
  * as long after each death that follows a start within 10 s (up to a minute), so a
  * thread that cannot start (its database gone, a full disk) does not spin: the journal keeps the
  * records meanwhile, and readers of the trail read them from there.
  */
 export function startSqliteAuditIndexer(
   path: string,
-  journalDir: string,
+  journals: readonly JournalRef[],
   options: AuditIndexerOptions = {},
 ): SqliteAuditIndexer {
   const restartMs = options.restartMs ?? 1000
@@ -139,36 +136,39 @@ export function startSqliteAuditIndexer(
     return slot
   }
 
-  const indexer = start(
-    {
-      role: 'indexer',
-      path,
-      journalDir,
-      journal: options.journal ?? 1,
-      intervalMs: options.indexIntervalMs ?? 100,
-      maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
-      hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
-      priority: 'low',
-      retentionDays: options.retentionDays ?? 0,
-      pruneIntervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
-      pruneBatchRows: options.pruneBatchRows ?? DEFAULT_PRUNE_BATCH_ROWS,
-    },
-    (m) => {
-      const report = m as IndexerReport
-      if ('flushed' in report) {
-        flushes.get(report.flushed)?.()
-        flushes.delete(report.flushed)
-        if (flushes.size === 0) indexer.worker.unref()
-      } else if ('priority' in report) {
-        if (closed || indexer.next !== undefined) return
-        // A thread cannot raise its own priority: a new one takes over from this one.
-        indexer.next = { ...indexer.data, priority: report.priority }
-        indexer.worker.postMessage('retire' satisfies IndexRequest)
-        options.onPriority?.(report.priority, report.backlog)
-      } else if ('pruned' in report) options.onPruned?.(report.pruned, report.before)
-      else options.onSkipped?.(report.skippedLines, report.segment)
-    },
-  )
+  const indexer =
+    journals.length === 0
+      ? undefined
+      : start(
+          {
+            role: 'indexer',
+            path,
+            journals,
+            intervalMs: options.indexIntervalMs ?? 100,
+            maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
+            hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
+            priority: 'low',
+            retentionDays: options.retentionDays ?? 0,
+            pruneIntervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+            pruneBatchRows: options.pruneBatchRows ?? DEFAULT_PRUNE_BATCH_ROWS,
+          },
+          (m) => {
+            const report = m as IndexerReport
+            if (indexer === undefined) return
+            if ('flushed' in report) {
+              flushes.get(report.flushed)?.()
+              flushes.delete(report.flushed)
+              if (flushes.size === 0) indexer.worker.unref()
+            } else if ('priority' in report) {
+              if (closed || indexer.next !== undefined) return
+              // A thread cannot raise its own priority: a new one takes over from this one.
+              indexer.next = { ...indexer.data, priority: report.priority }
+              indexer.worker.postMessage('retire' satisfies IndexRequest)
+              options.onPriority?.(report.priority, report.backlog)
+            } else if ('pruned' in report) options.onPruned?.(report.pruned, report.before)
+            else options.onSkipped?.(report.skippedLines, report.segment, report.journal)
+          },
+        )
   const counter = start(
     { role: 'counter', path, counterMs: options.counterIntervalMs ?? 10 },
     (m) => {
@@ -181,6 +181,7 @@ export function startSqliteAuditIndexer(
 
     flush() {
       if (closed) return Promise.reject(new Error('the audit indexer is closed'))
+      if (indexer === undefined) return Promise.resolve()
       const id = nextFlush++
       return new Promise<void>((resolve) => {
         flushes.set(id, resolve)
@@ -210,7 +211,7 @@ export function startSqliteAuditIndexer(
         if (w.threadId >= 0) w.postMessage('stop')
         await done
       }
-      await Promise.all([stop(indexer), stop(counter)])
+      await Promise.all([indexer && stop(indexer), stop(counter)])
       for (const done of flushes.values()) done()
       flushes.clear()
     },
@@ -238,7 +239,7 @@ export async function drainJournals(
       continue // written by a live process
     }
     try {
-      await startSqliteAuditIndexer(path, dir, { journal }).close()
+      await startSqliteAuditIndexer(path, [{ journal, dir }]).close()
       const at = await position(journal)
       const segments = listSegments(dir)
       const last = segments.at(-1)

@@ -17,6 +17,7 @@ import {
   readJournalChunk,
   segmentPath,
 } from '../audit-journal/segments.js'
+import type { JournalRef } from '../audit-journal/tail.js'
 import type { JournalPosition } from '../ports.js'
 import {
   createAuditPruner,
@@ -47,10 +48,11 @@ import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } fr
 export interface AuditWorkerData {
   role: 'indexer' | 'counter'
   path: string
-  /** Indexer: the journal's directory. */
-  journalDir?: string
-  /** Indexer: the journal's number, the key of its position (1 for a server of one process). */
-  journal?: number
+  /**
+   * Indexer: the journals it copies, each with its number (the key of its position) and
+   * directory: one for a server of one process, one per worker process otherwise.
+   */
+  journals?: readonly JournalRef[]
   /** Indexer: how often to look at the journal. */
   intervalMs?: number
   /** Indexer: copy even while the server writes once this many bytes wait (see `indexDue`). */
@@ -86,7 +88,7 @@ export type IndexRequest = { flush: number } | 'retire'
  */
 export type IndexerReport =
   | { flushed: number }
-  | { skippedLines: number; segment: number }
+  | { skippedLines: number; segment: number; journal: number }
   | { priority: IndexerPriority; backlog: number }
   | { pruned: number; before: string }
 
@@ -119,8 +121,7 @@ function checkpoint(): void {
 }
 
 function runIndexer(
-  dir: string,
-  journal: number,
+  journals: readonly JournalRef[],
   intervalMs: number,
   maxBacklogBytes: number,
   hardBacklogBytes: number,
@@ -132,13 +133,13 @@ function runIndexer(
   const insert = db.prepare(AUDIT_INSERT_SQL)
   const getPosition = db.prepare(JOURNAL_POSITION_SQL)
   const setPosition = db.prepare(SET_JOURNAL_POSITION_SQL)
-  const position = () =>
+  const position = (journal: number) =>
     (getPosition.get(journal) as JournalPosition | undefined) ?? { segment: 0, offset: 0 }
-  const commit = db.transaction((entries: JournalEntry[], to: JournalPosition) => {
+  const commit = db.transaction((journal: number, entries: JournalEntry[], to: JournalPosition) => {
     for (const e of entries) insert.run(e.columns, e.record)
     setPosition.run(journal, to.segment, to.offset)
   })
-  const remove = (n: number) => {
+  const remove = (dir: string, n: number) => {
     try {
       unlinkSync(segmentPath(dir, n))
     } catch {
@@ -146,11 +147,11 @@ function runIndexer(
     }
   }
 
-  /** Copies one chunk; true when there may be more to copy right away. */
-  const step = (): boolean => {
-    const at = position()
+  /** Copies one chunk of a journal; true when there may be more to copy right away. */
+  const step = ({ journal, dir }: JournalRef): boolean => {
+    const at = position(journal)
     const all = listSegments(dir)
-    for (const n of all) if (n < at.segment) remove(n) // copied before a crash
+    for (const n of all) if (n < at.segment) remove(dir, n) // copied before a crash
     const current = all.find((n) => n >= at.segment)
     if (current === undefined) return false
     const offset = current === at.segment ? at.offset : 0
@@ -172,21 +173,21 @@ function runIndexer(
       to = { segment: newer, offset: 0 }
     }
     if (to.segment === at.segment && to.offset === at.offset) return false
-    commit(chunk.entries, to)
+    commit(journal, chunk.entries, to)
     if (skipped > 0)
-      port.postMessage({ skippedLines: skipped, segment: current } satisfies IndexerReport)
-    if (to.segment !== current) remove(current)
+      port.postMessage({ skippedLines: skipped, segment: current, journal } satisfies IndexerReport)
+    if (to.segment !== current) remove(dir, current)
     return true
   }
 
   /**
-   * Copies what there is (at most `maxSteps` chunks, so a busy writer cannot keep this thread
-   * from its messages), then checkpoints if anything was written.
+   * Copies what there is (at most `maxSteps` chunks of each journal, so busy writers cannot keep
+   * this thread from its messages), then checkpoints if anything was written.
    */
   const catchUp = (maxSteps: number) => {
     let wrote = false
     try {
-      for (let i = 0; i < maxSteps && step(); i++) wrote = true
+      for (const j of journals) for (let i = 0; i < maxSteps && step(j); i++) wrote = true
     } finally {
       if (wrote) checkpoint()
     }
@@ -226,25 +227,33 @@ function runIndexer(
     }
   }
 
-  /** The journal's newest segment and size, and the bytes not copied yet. */
+  /**
+   * The journals' newest segments and sizes, and the bytes not copied yet. With several
+   * journals, `newest` and `newestSize` are sums: segment numbers only grow, and a segment only
+   * grows until a newer one starts, so the sums stay the same exactly when nothing was appended.
+   */
   const look = (): JournalState => {
-    const at = position()
-    let newest = 0
-    let newestSize = 0
-    let backlog = 0
-    for (const n of listSegments(dir)) {
-      if (n < at.segment) continue
-      let size = 0
-      try {
-        size = statSync(segmentPath(dir, n)).size
-      } catch {
-        continue // deleted meanwhile
+    const state: JournalState = { newest: 0, newestSize: 0, backlog: 0 }
+    for (const { journal, dir } of journals) {
+      const at = position(journal)
+      let newest = 0
+      let newestSize = 0
+      for (const n of listSegments(dir)) {
+        if (n < at.segment) continue
+        let size = 0
+        try {
+          size = statSync(segmentPath(dir, n)).size
+        } catch {
+          continue // deleted meanwhile
+        }
+        state.backlog += n === at.segment ? Math.max(0, size - at.offset) : size
+        newest = n
+        newestSize = size
       }
-      backlog += n === at.segment ? Math.max(0, size - at.offset) : size
-      newest = n
-      newestSize = size
+      state.newest += newest
+      state.newestSize += newestSize
     }
-    return { newest, newestSize, backlog }
+    return state
   }
   let last: JournalState | undefined
   const timer = setInterval(() => {
@@ -304,10 +313,9 @@ function runCounter(counterMs: number) {
 }
 
 if (data.role === 'indexer') {
-  if (data.journalDir === undefined) throw new Error('the indexer needs the journal directory')
+  if (data.journals === undefined) throw new Error('the indexer needs its journals')
   runIndexer(
-    data.journalDir,
-    data.journal ?? 1,
+    data.journals,
     data.intervalMs ?? 100,
     data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
     data.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
