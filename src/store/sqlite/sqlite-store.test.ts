@@ -9,6 +9,17 @@ import { openSqliteStore } from './sqlite-store.js'
 
 runStoreContract('sqlite (memory)', async () => openSqliteStore(':memory:'))
 
+/** A database at `path` with the first `version` migrations applied, as an older Lanyard left it. */
+function migratedTo(path: string, version: number): Database.Database {
+  const db = new Database(path)
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)')
+  for (let i = 0; i < version; i++) {
+    db.exec(MIGRATIONS[i] as string)
+    db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(i + 1)
+  }
+  return db
+}
+
 describe('sqlite store on disk', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lanyard-store-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -51,12 +62,7 @@ describe('sqlite store on disk', () => {
 
   it('keeps the journal position of a database from before journals were numbered, as journal 1', async () => {
     const path = join(dir, 'positions.sqlite')
-    const old = new Database(path)
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)')
-    for (let i = 0; i < 5; i++) {
-      old.exec(MIGRATIONS[i] as string)
-      old.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(i + 1)
-    }
+    const old = migratedTo(path, 5)
     old.prepare('UPDATE audit_journal_position SET segment = 7, offset = 1234').run()
     old.close()
     const store = openSqliteStore(path)
@@ -68,12 +74,7 @@ describe('sqlite store on disk', () => {
   it('counts changes on every table but audit and bookkeeping, from any connection', async () => {
     const path = join(dir, 'upgraded.sqlite')
     // A database from before migration 4, holding a role.
-    const old = new Database(path)
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)')
-    for (let i = 0; i < 3; i++) {
-      old.exec(MIGRATIONS[i] as string)
-      old.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(i + 1)
-    }
+    const old = migratedTo(path, 3)
     old
       .prepare(
         `INSERT INTO roles (role_id, role_name, name_key, path, arn, trust_policy, max_session_duration, tags, create_date)
