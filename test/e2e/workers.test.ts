@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
@@ -195,4 +197,28 @@ describe('lanyard up --workers 2', () => {
     },
     120_000,
   )
+
+  it('a port already taken: the start fails naming it, and leaves the data dir free', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lanyard-workers-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => taken.close())
+    const port = (taken.address() as AddressInfo).port
+    const failed = await lanyardCli([
+      'up',
+      '--workers',
+      '2',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ])
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toContain('EADDRINUSE')
+    // Every process let go of its journal lock and the database: the next start works.
+    const up = await lanyardUp(dataDir, '--workers', '2')
+    up.child.kill('SIGTERM')
+    expect((await up.exited).code).toBe(0)
+  }, 60_000)
 })
