@@ -103,30 +103,46 @@ export async function startServerProcesses(
 
   let nextId = 1
   /**
+   * Sends `w` the message `message(id)` with a fresh id and resolves with what `answer` makes of
+   * its reply with that id; undefined when `w` is gone or exits first.
+   */
+  const ask = <T>(
+    w: Worker,
+    message: (id: number) => ToWorker,
+    answer: (m: FromWorker, id: number) => T | undefined,
+  ) =>
+    new Promise<T | undefined>((resolve) => {
+      if (!w.isConnected()) return resolve(undefined)
+      const id = nextId++
+      const onMessage = (m: FromWorker) => {
+        const value = answer(m, id)
+        if (value !== undefined) finish(value)
+      }
+      const finish = (value?: T) => {
+        w.off('message', onMessage)
+        w.off('exit', onExit)
+        resolve(value)
+      }
+      const onExit = () => finish()
+      w.on('message', onMessage)
+      w.once('exit', onExit)
+      w.send(message(id))
+    })
+
+  /**
    * Offers a custom resource's response to every worker but `from`: the answer of the one whose
    * operation waits for it, or 403 when none does.
    */
   const offer = async (from: Worker, token: string, body: string): Promise<DeliveryResult> => {
     const answers = await Promise.all(
       workers
-        .filter((w) => w !== from && w.isConnected())
-        .map(
-          (w) =>
-            new Promise<DeliveryResult | undefined>((resolve) => {
-              const id = nextId++
-              const onMessage = (m: FromWorker) => {
-                if (m.type === 'delivered' && m.id === id) finish(m.result)
-              }
-              const finish = (result?: DeliveryResult) => {
-                w.off('message', onMessage)
-                w.off('exit', onExit)
-                resolve(result)
-              }
-              const onExit = () => finish()
-              w.on('message', onMessage)
-              w.once('exit', onExit)
-              send(w, { type: 'deliver', id, token, body })
-            }),
+        .filter((w) => w !== from)
+        .map((w) =>
+          ask(
+            w,
+            (id) => ({ type: 'deliver', id, token, body }),
+            (m, id) => (m.type === 'delivered' && m.id === id ? m.result : undefined),
+          ),
         ),
     )
     return (
@@ -169,27 +185,17 @@ export async function startServerProcesses(
   })
 
   /** Asks every worker to flush or reopen, and waits for each answer (or its exit). */
-  const askAll = (type: 'flush' | 'reopen') =>
-    Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            if (!w.isConnected()) return resolve()
-            const id = nextId++
-            const onMessage = (m: FromWorker) => {
-              if (m.type === 'done' && m.id === id) finish()
-            }
-            const finish = () => {
-              w.off('message', onMessage)
-              w.off('exit', finish)
-              resolve()
-            }
-            w.on('message', onMessage)
-            w.once('exit', finish)
-            send(w, { type, id })
-          }),
+  const askAll = async (type: 'flush' | 'reopen') => {
+    await Promise.all(
+      workers.map((w) =>
+        ask(
+          w,
+          (id) => ({ type, id }),
+          (m, id) => (m.type === 'done' && m.id === id ? true : undefined),
+        ),
       ),
-    ).then(() => undefined)
+    )
+  }
 
   return {
     url: first.ready.url,
