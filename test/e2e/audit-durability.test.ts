@@ -119,6 +119,30 @@ async function exchange(url: string, roleArn: string, token: string, i: number):
   return answer
 }
 
+/**
+ * Every token exchanged once, `inFlight` at a time (each lane sends its next when its answer is
+ * in); `afterLast` runs the moment the last answer has been read.
+ */
+async function exchangeAll(
+  url: string,
+  roleArn: string,
+  tokens: readonly string[],
+  inFlight: number,
+  afterLast?: () => void,
+): Promise<Answer[]> {
+  const answers: Answer[] = []
+  let next = 0
+  const lane = async () => {
+    while (next < tokens.length) {
+      const i = next++
+      answers.push(await exchange(url, roleArn, tokens[i] as string, i))
+      if (answers.length === tokens.length) afterLast?.()
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane))
+  return answers
+}
+
 type Row = { requestId: string; errorCode: string | null }
 
 /** The exchanges in the audit trail (request id, error code), as `lanyard audit` reads it. */
@@ -201,18 +225,11 @@ describe('audit durability across kill -9 of lanyard up', () => {
     const IN_FLIGHT = 25
     const { dataDir, up, roleArn, tokens } = await prepare(N)
 
-    const answers: Answer[] = []
-    let next = 0
-    const lane = async () => {
-      while (next < N) {
-        const i = next++
-        answers.push(await exchange(up.url, roleArn, tokens[i] as string, i))
-        // No graceful shutdown: the process dies the moment the last answer has been read.
-        if (answers.length === N) up.child.kill('SIGKILL')
-      }
-    }
     const started = Date.now()
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
+    // No graceful shutdown: the process dies the moment the last answer has been read.
+    const answers = await exchangeAll(up.url, roleArn, tokens, IN_FLIGHT, () =>
+      up.child.kill('SIGKILL'),
+    )
     const { signal } = await up.exited
     expect(signal).toBe('SIGKILL')
 
@@ -286,15 +303,7 @@ describe('audit durability across kill -9 of lanyard up', () => {
     const IN_FLIGHT = 20
     const { dataDir, up, roleArn, tokens } = await prepare(N, '--workers', '2')
 
-    const answers: Answer[] = []
-    let next = 0
-    const lane = async () => {
-      while (next < N) {
-        const i = next++
-        answers.push(await exchange(up.url, roleArn, tokens[i] as string, i))
-      }
-    }
-    await Promise.all(Array.from({ length: IN_FLIGHT }, lane))
+    const answers = await exchangeAll(up.url, roleArn, tokens, IN_FLIGHT)
     expect(answers.filter((a) => a.status !== 200 || a.errorCode !== undefined)).toEqual([])
     const ids = answers.map((a) => a.requestId)
     // Both processes answered: each journal holds records.
