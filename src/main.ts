@@ -155,12 +155,17 @@ export async function startServer(
       if (drained.length > 0)
         logger.info({ journals: drained }, 'audit: copied the journals of workers no longer run')
     }
-    return await serve(config, logger, options, {
-      store,
-      journal,
-      flushAudit: () => indexer.flush(),
-      closeStorage,
-    })
+    return await serve(
+      config,
+      logger,
+      { ...options, worker },
+      {
+        store,
+        journal,
+        flushAudit: () => indexer.flush(),
+        closeStorage,
+      },
+    )
   } catch (err) {
     await closeStorage()
     throw err
@@ -170,7 +175,7 @@ export async function startServer(
 async function serve(
   config: Config,
   logger: Logger,
-  options: StartOptions,
+  options: StartOptions & { worker: WorkerSlot },
   storage: {
     store: Store
     journal: AuditJournal
@@ -179,7 +184,8 @@ async function serve(
   },
 ): Promise<RunningServer> {
   const { store, journal } = storage
-  const worker = options.worker ?? { index: 1, count: 1 }
+  const { worker } = options
+  const first = worker.index === 1
   const account = await initAccount(store, config.dataDir, { accountId: config.accountId })
   const now = () => Date.now()
 
@@ -293,7 +299,7 @@ async function serve(
   })
   // Operations a stopped server left in progress: only at the first process's start (the others
   // start after it, and their own operations are in progress while they run).
-  if (worker.index === 1) await cloudformation.recover()
+  if (first) await cloudformation.recover()
   const lintLog = logger.child({ component: 'iam' })
   let ready = false
   const handler = createApp({
@@ -354,7 +360,7 @@ async function serve(
   }
   const port = (server.address() as AddressInfo).port
   selfUrl = `${isTls(config) ? 'https' : 'http'}://${formatHost(config.host)}:${port}`
-  if (worker.index === 1)
+  if (first)
     writeEndpointInfo(config.dataDir, {
       url: selfUrl,
       region: config.region,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { Config } from '../config/config.js'
 import { LanyardError } from '../errors.js'
 import { type RunningServer, startServer } from '../main.js'
-import type { DeliveryResult } from '../stack/custom/response-registry.js'
+import { type DeliveryResult, UNKNOWN_RESPONSE_URL } from '../stack/custom/response-registry.js'
 import type { FromWorker, ToWorker } from './messages.js'
 
 /** A running server of one process or several. */
@@ -145,12 +145,7 @@ export async function startServerProcesses(
           ),
         ),
     )
-    return (
-      answers.find((a) => a !== undefined && a.status !== 403) ?? {
-        status: 403,
-        message: 'Access Denied',
-      }
-    )
+    return answers.find((a) => a !== undefined && a.status !== 403) ?? UNKNOWN_RESPONSE_URL
   }
 
   const close = () => {

@@ -1,11 +1,8 @@
 import cluster from 'node:cluster'
 import { LanyardError } from '../errors.js'
 import { type RunningServer, startServer } from '../main.js'
-import type { DeliveryResult } from '../stack/custom/response-registry.js'
+import { type DeliveryResult, UNKNOWN_RESPONSE_URL } from '../stack/custom/response-registry.js'
 import type { FromWorker, ToWorker } from './messages.js'
-
-/** What an unknown response URL answers (as S3 does for a pre-signed URL that is not valid). */
-const ACCESS_DENIED: DeliveryResult = { status: 403, message: 'Access Denied' }
 
 /**
  * A worker process of a server of several (`startServerProcesses`): it waits for its slot and
@@ -15,13 +12,17 @@ const ACCESS_DENIED: DeliveryResult = { status: 403, message: 'Access Denied' }
  * every process of the group, and the primary drains them in order.
  */
 if (!cluster.isWorker) throw new Error('worker-process runs as a cluster worker only')
-const send = (m: FromWorker) => process.send?.(m)
+/** To the primary, while it is there (a send on a closed channel would throw in this process). */
+const send = (m: FromWorker) => {
+  if (process.connected) process.send?.(m)
+}
 let server: RunningServer | undefined
 let closing: Promise<void> | undefined
 let nextRelay = 1
 const relays = new Map<number, (result: DeliveryResult) => void>()
 const relay = (token: string, body: string) =>
   new Promise<DeliveryResult>((resolve) => {
+    if (!process.connected) return resolve(UNKNOWN_RESPONSE_URL)
     const id = nextRelay++
     relays.set(id, resolve)
     send({ type: 'relay', id, token, body })
@@ -34,7 +35,13 @@ const stop = (code: number) => {
   })()
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
-process.on('disconnect', () => stop(0))
+process.on('disconnect', () => {
+  // No primary to answer a relay: those responses are for no operation here (and a request
+  // waiting on one would hold the drain).
+  for (const settle of relays.values()) settle(UNKNOWN_RESPONSE_URL)
+  relays.clear()
+  stop(0)
+})
 
 process.on('message', (m: ToWorker) => {
   switch (m.type) {
@@ -76,7 +83,7 @@ process.on('message', (m: ToWorker) => {
       send({
         type: 'delivered',
         id: m.id,
-        result: server?.deliverCustomResourceResponse(m.token, m.body) ?? ACCESS_DENIED,
+        result: server?.deliverCustomResourceResponse(m.token, m.body) ?? UNKNOWN_RESPONSE_URL,
       })
       return
     case 'relayed':

@@ -24,6 +24,12 @@ export interface DeliveryResult {
   message: string
 }
 
+/** What a response URL that no operation waits for answers (as S3 does an invalid pre-signed URL). */
+export const UNKNOWN_RESPONSE_URL: DeliveryResult = Object.freeze({
+  status: 403,
+  message: 'Access Denied',
+})
+
 interface Pending {
   stackId: string
   requestId: string
@@ -59,7 +65,7 @@ export function createResponseRegistry() {
     /** A PUT to a response URL: `{status, message}` of the HTTP answer. */
     deliver(token: string, body: string): DeliveryResult {
       const p = pending.get(token)
-      if (!p) return { status: 403, message: 'Access Denied' }
+      if (!p) return UNKNOWN_RESPONSE_URL
       if (Buffer.byteLength(body) > MAX_RESPONSE)
         return { status: 400, message: 'Response object is too long.' }
       let parsed: CustomResourceResponse

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -9,7 +9,7 @@ import { encodeJournalLine, segmentName, segmentNumbers } from '../audit-journal
 import { type AuditJournal, openAuditJournal } from '../audit-journal/journal.js'
 import { queryAuditTrail } from '../audit-journal/tail.js'
 import type { AuditRecord, Store } from '../ports.js'
-import { type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
+import { drainJournals, type SqliteAuditIndexer, startSqliteAuditIndexer } from './audit-indexer.js'
 import { retentionCutoff } from './audit-retention.js'
 import { openSqliteStore } from './sqlite-store.js'
 
@@ -46,6 +46,9 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     await store.close()
     rmSync(root, { recursive: true, force: true })
   })
+  /** The trail as readers see it, over journal 1. */
+  const trail = (query: Parameters<typeof queryAuditTrail>[2]) =>
+    queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], query)
   const start = (options: Parameters<typeof startSqliteAuditIndexer>[2] = {}) => {
     indexer = startSqliteAuditIndexer(path, [{ journal: 1, dir: journalDir }], options)
     return indexer
@@ -119,6 +122,30 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     } finally {
       second.close()
     }
+  })
+
+  it('drains the journals no worker writes: copied to the end (a cut last line too), then deleted; a live one stays', async () => {
+    const dir = (n: number) => join(root, `audit-journal-${n}`)
+    const two = openAuditJournal(dir(2))
+    two.append([record(2), record(3)])
+    two.close()
+    // The writer died in the middle of its last write: that line was never answered.
+    appendFileSync(join(dir(2), segmentName(1)), encodeJournalLine(record(9)).slice(0, 25))
+    const three = openAuditJournal(dir(3)) // held by a live writer (this process)
+    three.append([record(4)])
+    const drained = await drainJournals(
+      path,
+      [
+        { journal: 2, dir: dir(2) },
+        { journal: 3, dir: dir(3) },
+      ],
+      (n) => store.audit.journalPosition(n),
+    )
+    three.close()
+    expect(drained).toEqual([2])
+    expect(existsSync(dir(2))).toBe(false)
+    expect(existsSync(dir(3))).toBe(true)
+    expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e3', 'e2'])
   })
 
   it('without journals only the counter thread runs: flush resolves at once', async () => {
@@ -230,9 +257,7 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     journal.append([record(100, { eventTime: '2026-01-01T00:01:40Z' })])
     await ix.flush()
     expect((await store.audit.query({ limit: 100 })).length).toBe(61)
-    expect(
-      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 1 })),
-    ).toEqual(['e100'])
+    expect(ids(await trail({ limit: 1 }))).toEqual(['e100'])
   })
 
   it('closing while the indexer hands over still copies the rest', async () => {
@@ -271,13 +296,11 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       ])
     const newest = (n: number) => Array.from({ length: n }, (_, k) => `e${499 - k}`)
     for (const limit of [1, 3, 50, 499, 600]) {
-      expect(
-        ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit })),
-      ).toEqual(newest(Math.min(limit, 500)))
+      expect(ids(await trail({ limit }))).toEqual(newest(Math.min(limit, 500)))
     }
     expect(
       ids(
-        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
+        await trail({
           limit: 2,
           until: '2026-01-01T00:01:00Z',
         }),
@@ -291,23 +314,19 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
     await ix.flush()
     journal.append([record(3, { jti: 'j' }), record(4)])
     expect(ids(await store.audit.query({ limit: 10 }))).toEqual(['e2', 'e1'])
-    expect(
-      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 10 })),
-    ).toEqual(['e4', 'e3', 'e2', 'e1'])
+    expect(ids(await trail({ limit: 10 }))).toEqual(['e4', 'e3', 'e2', 'e1'])
     expect(
       ids(
-        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
+        await trail({
           limit: 10,
           jti: 'j',
         }),
       ),
     ).toEqual(['e3', 'e1'])
-    expect(
-      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 3 })),
-    ).toEqual(['e4', 'e3', 'e2'])
+    expect(ids(await trail({ limit: 3 }))).toEqual(['e4', 'e3', 'e2'])
     expect(
       ids(
-        await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], {
+        await trail({
           limit: 10,
           since: '2026-01-01T00:00:02Z',
           until: '2026-01-01T00:00:04Z',
@@ -315,9 +334,7 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
       ),
     ).toEqual(['e3', 'e2'])
     await ix.flush()
-    expect(
-      ids(await queryAuditTrail(store.audit, [{ journal: 1, dir: journalDir }], { limit: 10 })),
-    ).toEqual(['e4', 'e3', 'e2', 'e1'])
+    expect(ids(await trail({ limit: 10 }))).toEqual(['e4', 'e3', 'e2', 'e1'])
   })
 
   it('deletes the segments it has copied, keeping the one being written', async () => {

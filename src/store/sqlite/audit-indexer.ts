@@ -1,4 +1,4 @@
-import { rmSync, statSync } from 'node:fs'
+import { closeSync, openSync, rmSync } from 'node:fs'
 import type { Worker } from 'node:worker_threads'
 import { moduleWorker, restartBackoff } from '../../threads.js'
 import {
@@ -7,7 +7,7 @@ import {
   type IndexerPriority,
 } from '../audit-journal/backlog.js'
 import { lockJournal } from '../audit-journal/lock.js'
-import { listSegments, segmentPath } from '../audit-journal/segments.js'
+import { listSegments, readJournalChunk, segmentPath } from '../audit-journal/segments.js'
 import type { JournalRef } from '../audit-journal/tail.js'
 import type { JournalPosition } from '../ports.js'
 import { DEFAULT_PRUNE_BATCH_ROWS, DEFAULT_PRUNE_INTERVAL_MS } from './audit-retention.js'
@@ -70,10 +70,11 @@ const WORKER = 'audit-worker'
  * after it writes), a counter thread reads the change counter. One indexer copies every journal
  * of a server of several worker processes (the others pass none: only their counter thread
  * runs): SQLite empties a connection's page cache whenever another connection wrote, so two
- * indexers writing in turn would each read their index pages back at every transaction. A thread that dies is started again after `restartMs`, twice
- * as long after each death that follows a start within 10 s (up to a minute), so a
- * thread that cannot start (its database gone, a full disk) does not spin: the journal keeps the
- * records meanwhile, and readers of the trail read them from there.
+ * indexers writing in turn would each read their index pages back at every transaction. A
+ * thread that dies is started again after `restartMs`, twice as long after each death that
+ * follows a start within 10 s (up to a minute), so a thread that cannot start (its database
+ * gone, a full disk) does not spin: the journal keeps the records meanwhile, and readers of the
+ * trail read them from there.
  */
 export function startSqliteAuditIndexer(
   path: string,
@@ -220,39 +221,54 @@ export function startSqliteAuditIndexer(
 
 /**
  * Copies into the database at `path` the journals no process of this server writes (a server
- * started with fewer worker processes than the one before it), then deletes each one copied to
- * its end. A journal whose writer lock a live process holds is left alone; so is one not copied
- * to its end (a busy database: the next start copies it), and readers of the trail read it
- * meanwhile. Returns the journals deleted.
+ * started with fewer worker processes than the one before it), with one indexer, then deletes
+ * each one copied to its end. A journal whose writer lock a live process holds is left alone; so
+ * is one not copied to its end (a busy database: the next start copies it), and readers of the
+ * trail read it meanwhile. Returns the journals deleted.
  */
 export async function drainJournals(
   path: string,
   journals: readonly JournalRef[],
   position: (journal: number) => Promise<JournalPosition>,
 ): Promise<number[]> {
-  const drained: number[] = []
-  for (const { journal, dir } of journals) {
-    let release: () => void
+  const claimed: { ref: JournalRef; release: () => void }[] = []
+  for (const ref of journals) {
     try {
-      release = lockJournal(dir)
+      claimed.push({ ref, release: lockJournal(ref.dir) })
     } catch {
-      continue // written by a live process
+      // Written by a live process.
     }
-    try {
-      await startSqliteAuditIndexer(path, [{ journal, dir }]).close()
-      const at = await position(journal)
-      const segments = listSegments(dir)
-      const last = segments.at(-1)
-      const copied =
-        last === undefined ||
-        (at.segment === last && at.offset >= statSync(segmentPath(dir, last)).size) ||
-        at.segment > last
-      if (!copied) continue
-    } finally {
-      release()
-    }
-    rmSync(dir, { recursive: true, force: true })
-    drained.push(journal)
   }
+  const drained: number[] = []
+  try {
+    if (claimed.length > 0)
+      await startSqliteAuditIndexer(
+        path,
+        claimed.map((c) => c.ref),
+      ).close()
+    for (const { ref } of claimed)
+      if (copiedToEnd(ref.dir, await position(ref.journal))) drained.push(ref.journal)
+  } finally {
+    for (const { release } of claimed) release()
+  }
+  for (const { ref } of claimed)
+    if (drained.includes(ref.journal)) rmSync(ref.dir, { recursive: true, force: true })
   return drained
+}
+
+/**
+ * Whether a journal whose writer is gone is copied up to `at`: nothing past it but, at the end
+ * of its last segment, a line its writer cut short (a crash in the middle of a write: that
+ * request was never answered, and the indexer skips it as it does in a complete segment).
+ */
+function copiedToEnd(dir: string, at: JournalPosition): boolean {
+  const last = listSegments(dir).at(-1)
+  if (last === undefined) return true
+  if (at.segment !== last) return false
+  const fd = openSync(segmentPath(dir, last), 'r')
+  try {
+    return readJournalChunk(fd, at.offset, 64 * 1024).consumed === 0
+  } finally {
+    closeSync(fd)
+  }
 }
