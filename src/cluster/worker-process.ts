@@ -17,7 +17,7 @@ const send = (m: FromWorker) => {
   if (process.connected) process.send?.(m)
 }
 let server: RunningServer | undefined
-let closing: Promise<void> | undefined
+let stopping = false
 let nextRelay = 1
 const relays = new Map<number, (result: DeliveryResult) => void>()
 const relay = (token: string, body: string) =>
@@ -28,8 +28,11 @@ const relay = (token: string, body: string) =>
     send({ type: 'relay', id, token, body })
   })
 
+/** Drains the server once, then exits with `code`. */
 const stop = (code: number) => {
-  closing ??= (async () => {
+  if (stopping) return
+  stopping = true
+  void (async () => {
     await server?.close()
     process.exit(code)
   })()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { indexDue, indexerPriority, type JournalState } from './backlog.js'
+import { indexDue, indexerPriority, type JournalState, journalIdle } from './backlog.js'
 
 const state = (newest: number, newestSize: number, backlog: number): JournalState => ({
   newest,
@@ -25,6 +25,24 @@ describe('indexDue', () => {
     ['first look at a large backlog', undefined, state(3, 10, MAX + 1), true],
   ])('%s', (_, before, now, due) => {
     expect(indexDue(before, now, MAX)).toBe(due)
+  })
+})
+
+describe('journalIdle', () => {
+  it.each([
+    ['first look', undefined, state(1, 50, 0), false],
+    ['copied, nothing appended since', state(1, 50, 0), state(1, 50, 0), true],
+    [
+      'copied just now (the backlog went to 0, same segment and size)',
+      state(1, 50, 50),
+      state(1, 50, 0),
+      true,
+    ],
+    ['appended since', state(1, 50, 0), state(1, 90, 40), false],
+    ['a new segment since', state(1, 50, 0), state(2, 0, 0), false],
+    ['quiet, but not copied yet', state(1, 50, 50), state(1, 50, 50), false],
+  ])('%s', (_, before, now, idle) => {
+    expect(journalIdle(before, now)).toBe(idle)
   })
 })
 

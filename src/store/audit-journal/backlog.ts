@@ -34,6 +34,19 @@ export function indexDue(
 }
 
 /**
+ * Whether the journal is idle: everything in it is copied and nothing was appended since the
+ * last look. The indexer then waits for a write instead of looking again and again.
+ */
+export function journalIdle(before: JournalState | undefined, now: JournalState): boolean {
+  return (
+    now.backlog <= 0 &&
+    before !== undefined &&
+    before.newest === now.newest &&
+    before.newestSize === now.newestSize
+  )
+}
+
+/**
  * The backlog at which the indexer copies at normal CPU priority (four times the default
  * bound, 64 MiB). At the lowest priority a thread gets almost no CPU while every core is busy (a
  * saturated host, or a container's CPU quota spent by the request thread), and the journal would

@@ -16,7 +16,7 @@ import type { AuditWorkerData, CounterMoved, IndexerReport, IndexRequest } from 
 export interface SqliteAuditIndexer {
   /**
    * The database's change counter (`Store.changeCounter`) as the counter thread last read it
-   * (every `counterIntervalMs`), or undefined before its first report.
+   * (after writes to the database: see `counterIntervalMs`), or undefined before its first report.
    */
   changeCounter(): number | undefined
   /** Resolves once everything the journal held when called is in the database. */
@@ -31,6 +31,11 @@ export interface AuditIndexerOptions {
    * appended since its last look, or when `maxBacklogBytes` wait (default 16 MiB).
    */
   indexIntervalMs?: number
+  /**
+   * While everything is copied and nothing is appended, the indexer waits for a write to a
+   * journal's directory (inotify) instead, and looks every `indexIdleMs` regardless (default 1 s).
+   */
+  indexIdleMs?: number
   maxBacklogBytes?: number
   /**
    * The backlog past which the indexer copies at normal CPU priority instead of the lowest,
@@ -39,8 +44,14 @@ export interface AuditIndexerOptions {
   hardBacklogBytes?: number
   /** Told when the indexer changes priority, with the backlog that made it (bytes). */
   onPriority?: (priority: IndexerPriority, backlog: number) => void
-  /** How often the counter thread reads the change counter (default 10 ms). */
+  /**
+   * How often the counter thread reads the change counter while the database is written
+   * (default 10 ms): it reads after writes to the database's files (inotify), and every
+   * `counterIdleMs` (default 1 s) when none is seen, or every `counterIntervalMs` where the
+   * directory cannot be watched.
+   */
   counterIntervalMs?: number
+  counterIdleMs?: number
   /** Told when a journal held lines that are not records (they are skipped). */
   onSkipped?: (lines: number, segment: number, journal: number) => void
   /** Delete records older than this many days (default 0: keep them all). */
@@ -146,6 +157,7 @@ export function startSqliteAuditIndexer(
             path,
             journals,
             intervalMs: options.indexIntervalMs ?? 100,
+            idleMs: options.indexIdleMs ?? 1000,
             maxBacklogBytes: options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
             hardBacklogBytes: options.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
             priority: 'low',
@@ -171,7 +183,12 @@ export function startSqliteAuditIndexer(
           },
         )
   const counter = start(
-    { role: 'counter', path, counterMs: options.counterIntervalMs ?? 10 },
+    {
+      role: 'counter',
+      path,
+      counterMs: options.counterIntervalMs ?? 10,
+      counterIdleMs: options.counterIdleMs ?? 1000,
+    },
     (m) => {
       changeCounter = (m as CounterMoved).changeCounter
     },

@@ -1,4 +1,5 @@
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import { lowerThisThreadsPriority } from '../../threads.js'
@@ -9,6 +10,7 @@ import {
   indexDue,
   indexerPriority,
   type JournalState,
+  journalIdle,
 } from '../audit-journal/backlog.js'
 import type { JournalEntry } from '../audit-journal/format.js'
 import {
@@ -19,6 +21,7 @@ import {
 } from '../audit-journal/segments.js'
 import type { JournalRef } from '../audit-journal/tail.js'
 import type { JournalPosition } from '../ports.js'
+import { nextReadDelay, type WriteWatch, watchWrites } from '../write-watch.js'
 import {
   createAuditPruner,
   DEFAULT_PRUNE_BATCH_ROWS,
@@ -40,8 +43,9 @@ import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } fr
  *   (Linux): indexing yields to the threads answering requests. Past `hardBacklogBytes` it asks
  *   to be replaced by a thread at normal priority (a thread cannot raise its own), which asks
  *   for a low one again once the backlog is under `maxBacklogBytes` (`indexerPriority`).
- * - `counter`: reads the change counter (migration 4) every `counterMs` and reports when it moved,
- *   so the request thread never reads SQLite to learn of other processes' writes.
+ * - `counter`: reads the change counter (migration 4) after writes to the database (every
+ *   `counterMs` while they come; see `runCounter`) and reports when it moved, so the request
+ *   thread never reads SQLite to learn of other processes' writes.
  *
  * Both connections run with `wal_autocheckpoint = 0`: only the indexer checkpoints.
  */
@@ -55,6 +59,8 @@ export interface AuditWorkerData {
   journals?: readonly JournalRef[]
   /** Indexer: how often to look at the journal. */
   intervalMs?: number
+  /** Indexer: how often to look at the journal while it is idle (and whenever it is written). */
+  idleMs?: number
   /** Indexer: copy even while the server writes once this many bytes wait (see `indexDue`). */
   maxBacklogBytes?: number
   /** Indexer: ask for normal priority once this many bytes wait (see `indexerPriority`). */
@@ -67,8 +73,10 @@ export interface AuditWorkerData {
   pruneIntervalMs?: number
   /** Indexer: records deleted per transaction. */
   pruneBatchRows?: number
-  /** Counter: how often to read the change counter. */
+  /** Counter: how often to read the change counter while the database is written. */
   counterMs?: number
+  /** Counter: how often to read the change counter while no write is seen. */
+  counterIdleMs?: number
 }
 
 /** Counter → main: the change counter moved (see `Store.changeCounter`). */
@@ -123,6 +131,7 @@ function checkpoint(): void {
 function runIndexer(
   journals: readonly JournalRef[],
   intervalMs: number,
+  idleMs: number,
   maxBacklogBytes: number,
   hardBacklogBytes: number,
   priority: IndexerPriority,
@@ -200,23 +209,25 @@ function runIndexer(
   const prune = createAuditPruner(db, retention.batchRows)
   let nextPrune = 0
   let pruned = 0
-  const pruneDue = () => {
+  /** Deletes a batch when due; true when more may be left (the next look deletes again). */
+  const pruneDue = (): boolean => {
     const now = Date.now()
-    if (now < nextPrune) return
+    if (now < nextPrune) return false
     const cutoff = retentionCutoff(now, retention.days)
-    if (cutoff === undefined) return
+    if (cutoff === undefined) return false
     let deleted: number
     try {
       deleted = prune(cutoff)
     } catch {
-      return // busy: at the next tick
+      return true // busy: at the next look
     }
     pruned += deleted
     if (deleted > 0) checkpoint()
-    if (deleted === retention.batchRows) return // more may be left: at the next tick
+    if (deleted === retention.batchRows) return true // more may be left: at the next look
     nextPrune = now + retention.intervalMs
     if (pruned > 0) port.postMessage({ pruned, before: cutoff } satisfies IndexerReport)
     pruned = 0
+    return false
   }
 
   const tick = (maxSteps = 64) => {
@@ -256,7 +267,43 @@ function runIndexer(
     return state
   }
   let last: JournalState | undefined
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | undefined
+  /** While idle: the watches on the journals' directories (any write wakes the indexer). */
+  let watches: WriteWatch[] | undefined
+  const unwatch = () => {
+    for (const w of watches ?? []) w.close()
+    watches = undefined
+  }
+  const wake = () => {
+    if (watches === undefined) return
+    unwatch()
+    clearTimeout(timer)
+    lookNow()
+  }
+  /**
+   * Idle (nothing waits, nothing appended): waits for a write to a journal instead of looking
+   * every `intervalMs`, and looks every `idleMs` regardless (a missed event), or when a
+   * retention round is due if that is sooner.
+   * A write between the last look and the watch is copied at that look, at the latest.
+   */
+  const sleep = () => {
+    const opened: WriteWatch[] = []
+    for (const { dir } of journals) {
+      const w = watchWrites(dir, wake, wake)
+      if (w === undefined) {
+        for (const o of opened) o.close()
+        timer = setTimeout(lookNow, intervalMs) // not there yet (a worker starting): poll
+        return
+      }
+      opened.push(w)
+    }
+    watches = opened
+    const pruneIn = retention.days > 0 ? nextPrune - Date.now() : idleMs
+    timer = setTimeout(wake, Math.max(intervalMs, Math.min(idleMs, pruneIn)))
+  }
+  const lookNow = () => {
+    timer = undefined
+    let idle = false
     try {
       const now = look()
       const wanted = indexerPriority(priority, now.backlog, maxBacklogBytes, hardBacklogBytes)
@@ -265,16 +312,21 @@ function runIndexer(
         port.postMessage({ priority: wanted, backlog: now.backlog } satisfies IndexerReport)
       }
       if (indexDue(last, now, maxBacklogBytes)) tick()
+      idle = journalIdle(last, now)
       last = now
-      pruneDue()
+      if (pruneDue()) idle = false
     } catch {
       last = undefined // the next look decides afresh
     }
-  }, intervalMs)
+    if (idle) sleep()
+    else timer = setTimeout(lookNow, intervalMs)
+  }
   tick() // what a previous server left
+  timer = setTimeout(lookNow, intervalMs)
   port.on('message', (msg: IndexRequest | 'stop') => {
     if (msg === 'stop' || msg === 'retire') {
-      clearInterval(timer)
+      clearTimeout(timer)
+      unwatch()
       if (msg === 'stop') tick(Number.POSITIVE_INFINITY) // the writer is closed: copy all of it
       db.close()
       port.close()
@@ -285,7 +337,15 @@ function runIndexer(
   })
 }
 
-function runCounter(counterMs: number) {
+/** After writes were seen, the counter is read once more this long after the last one. */
+const COUNTER_SETTLE_MS = 100
+/**
+ * Reads the change counter after each write to the database file or its WAL (inotify on its
+ * directory: every `counterMs` while writes come, then once `COUNTER_SETTLE_MS` after the last),
+ * and every `idleMs` regardless (a missed event); every `counterMs` when the directory cannot be
+ * watched. An idle server then reads it once a second instead of a hundred times.
+ */
+function runCounter(path: string, counterMs: number, idleMs: number) {
   // Read here so the request thread never does: right after another connection committed, a
   // read must re-read the WAL index, which costs that thread tens of microseconds or more.
   // The server opens its store (which migrates) before it starts these threads.
@@ -299,14 +359,38 @@ function runCounter(counterMs: number) {
         port.postMessage({ changeCounter: n } satisfies CounterMoved)
       }
     } catch {
-      // Busy: the next tick reads it again.
+      // Busy: the next read sees it.
     }
   }
   report()
-  const timer = setInterval(report, counterMs)
+  let lastWrite = Number.NEGATIVE_INFINITY
+  let followUp: NodeJS.Timeout | undefined
+  const afterWrites = () => {
+    followUp = undefined
+    report()
+    const delay = nextReadDelay(performance.now() - lastWrite, counterMs, COUNTER_SETTLE_MS)
+    if (delay !== undefined) followUp = setTimeout(afterWrites, delay)
+  }
+  const file = basename(path)
+  let poll: NodeJS.Timeout | undefined
+  const watcher = watchWrites(
+    dirname(path),
+    () => {
+      lastWrite = performance.now()
+      followUp ??= setTimeout(afterWrites, counterMs)
+    },
+    () => {
+      clearInterval(poll)
+      poll = setInterval(report, counterMs)
+    },
+    (name) => name === file || name === `${file}-wal`,
+  )
+  poll = setInterval(report, watcher === undefined ? counterMs : idleMs)
   port.on('message', (msg: 'stop') => {
     if (msg !== 'stop') return
-    clearInterval(timer)
+    clearInterval(poll)
+    clearTimeout(followUp)
+    watcher?.close()
     db.close()
     port.close()
   })
@@ -317,6 +401,7 @@ if (data.role === 'indexer') {
   runIndexer(
     data.journals,
     data.intervalMs ?? 100,
+    data.idleMs ?? 1000,
     data.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES,
     data.hardBacklogBytes ?? DEFAULT_HARD_BACKLOG_BYTES,
     data.priority ?? 'low',
@@ -327,5 +412,5 @@ if (data.role === 'indexer') {
     },
   )
 } else {
-  runCounter(data.counterMs ?? 10)
+  runCounter(data.path, data.counterMs ?? 10, data.counterIdleMs ?? 1000)
 }
