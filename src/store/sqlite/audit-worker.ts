@@ -363,29 +363,47 @@ function runCounter(path: string, counterMs: number, idleMs: number) {
     }
   }
   report()
+  const dir = dirname(path)
+  const file = basename(path)
   let lastWrite = Number.NEGATIVE_INFINITY
   let followUp: NodeJS.Timeout | undefined
-  const afterWrites = () => {
+  let dueAt = Number.POSITIVE_INFINITY
+  /** Reads in `ms`, unless a read is due sooner. */
+  const readIn = (ms: number) => {
+    const at = performance.now() + ms
+    if (followUp !== undefined && dueAt <= at) return
+    clearTimeout(followUp)
+    dueAt = at
+    followUp = setTimeout(afterWrites, ms)
+  }
+  let poll: NodeJS.Timeout | undefined
+  let watcher: WriteWatch | undefined
+  // One event is enough until the next read: the watch is closed until then (a commit writes
+  // many WAL frames, each an event, and the indexer's large ones would wake this thread for each).
+  const onWrite = () => {
+    watcher?.close()
+    watcher = undefined
+    lastWrite = performance.now()
+    readIn(counterMs)
+  }
+  const polling = () => {
+    clearInterval(poll)
+    poll = setInterval(report, counterMs)
+  }
+  /** Watches again (before reading: a write after the read is then told of). */
+  const arm = (): boolean => {
+    watcher = watchWrites(dir, onWrite, polling, (name) => name === file || name === `${file}-wal`)
+    return watcher !== undefined
+  }
+  function afterWrites() {
     followUp = undefined
+    if (watcher === undefined && !arm()) polling()
     report()
     const delay = nextReadDelay(performance.now() - lastWrite, counterMs, COUNTER_SETTLE_MS)
-    if (delay !== undefined) followUp = setTimeout(afterWrites, delay)
+    if (delay !== undefined) readIn(delay)
   }
-  const file = basename(path)
-  let poll: NodeJS.Timeout | undefined
-  const watcher = watchWrites(
-    dirname(path),
-    () => {
-      lastWrite = performance.now()
-      followUp ??= setTimeout(afterWrites, counterMs)
-    },
-    () => {
-      clearInterval(poll)
-      poll = setInterval(report, counterMs)
-    },
-    (name) => name === file || name === `${file}-wal`,
-  )
-  poll = setInterval(report, watcher === undefined ? counterMs : idleMs)
+  if (arm()) poll = setInterval(report, idleMs)
+  else polling()
   port.on('message', (msg: 'stop') => {
     if (msg !== 'stop') return
     clearInterval(poll)
