@@ -1,5 +1,6 @@
 import type { AuditRecord, Store, StoreTx } from '../store/ports.js'
 import type { CloudTrailEvent } from './event.js'
+import { eventJson } from './event-json.js'
 
 /** Where audit records go: each batch appended durably (committed), resolved once it is. */
 export interface AuditSink {
@@ -21,7 +22,7 @@ export function toAuditRecord(event: CloudTrailEvent): AuditRecord {
     eventSource: event.eventSource,
     eventName: event.eventName,
     requestId: event.requestID,
-    record: JSON.stringify(event),
+    record: eventJson(event),
   }
   const optional: [keyof AuditRecord, string | undefined][] = [
     ['principal', principal],
@@ -102,7 +103,7 @@ export function createAuditWriter(sink: AuditSink, options: AuditWriterOptions =
     },
     /** Streams an event committed through {@link recordIn}. */
     committed(event: CloudTrailEvent): void {
-      options.stream?.(JSON.stringify(event))
+      options.stream?.(eventJson(event))
     },
   }
 }

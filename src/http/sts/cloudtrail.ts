@@ -2,6 +2,7 @@ import type { CloudTrailEvent, UserIdentity } from '../../audit/event.js'
 import { redactParameters } from '../../audit/event.js'
 import type { Caller, OperationContext } from '../../call-context.js'
 import type { Session } from '../../credentials/session.js'
+import { deepFreeze } from '../../deep-freeze.js'
 import { isoSeconds } from '../../iso-time.js'
 import type { ExchangeAudit } from '../../sts/types.js'
 import { timeOrderedUuid } from '../../time-ordered-id.js'
@@ -27,6 +28,23 @@ const sessionContextOf = weakMemo((s: Session, accountId: string): SessionContex
   return context
 })
 
+/**
+ * A session caller's `userIdentity`: the same for every call of the session (its caller is the
+ * same frozen object call after call), so built once, deep-frozen, and its JSON written once
+ * (see audit/event-json.ts).
+ */
+const sessionIdentityOf = weakMemo(
+  (caller: Caller): UserIdentity =>
+    deepFreeze({
+      type: 'AssumedRole',
+      principalId: caller.userId,
+      arn: caller.arn,
+      accountId: caller.accountId,
+      accessKeyId: caller.accessKeyId,
+      sessionContext: sessionContextOf(caller.session as Session, caller.accountId),
+    }),
+)
+
 /** CloudTrail's `userIdentity` for a signed caller (cloudtrail-event-reference-user-identity). */
 export function callerIdentity(caller: Caller): UserIdentity {
   if (caller.kind === 'root') {
@@ -38,16 +56,14 @@ export function callerIdentity(caller: Caller): UserIdentity {
       accessKeyId: caller.accessKeyId,
     }
   }
-  const s = caller.session
-  const identity: UserIdentity = {
+  if (caller.session) return sessionIdentityOf(caller)
+  return {
     type: 'AssumedRole',
     principalId: caller.userId,
     arn: caller.arn,
     accountId: caller.accountId,
     accessKeyId: caller.accessKeyId,
   }
-  if (s) identity.sessionContext = sessionContextOf(s, caller.accountId)
-  return identity
 }
 
 /** CloudTrail's `userIdentity` for the unsigned web-identity exchange. */
