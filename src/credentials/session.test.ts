@@ -90,10 +90,28 @@ describe('session sealer', () => {
     expect(code(() => sealer.open(raw.toString('base64'), a.session.accessKeyId))).toBe(
       'credentials.unknown_key',
     )
+    // Another session's token under this session's key id, and this one under a key id whose
+    // latin1 bytes are the same: refused, the kept session notwithstanding.
+    expect(code(() => sealer.open(b.sessionToken, a.session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+    const alias = `${a.session.accessKeyId.slice(0, -1)}${String.fromCharCode(a.session.accessKeyId.charCodeAt(19) + 0x100)}`
+    expect(Buffer.from(alias, 'latin1').equals(Buffer.from(a.session.accessKeyId))).toBe(true)
+    expect(code(() => sealer.open(a.sessionToken, alias))).toBe('credentials.unknown_key')
+    // The kept token is compared whole: a character that latin1 would read as the same byte.
+    const lookalike = `${String.fromCharCode(a.sessionToken.charCodeAt(0) + 0x100)}${a.sessionToken.slice(1)}`
+    expect(code(() => sealer.open(lookalike, a.session.accessKeyId))).toBe(
+      'credentials.unknown_key',
+    )
+    expect(sealer.open(a.sessionToken, a.session.accessKeyId)).toBe(first)
   })
 
-  it('refuses every single-byte change of the token', () => {
+  it.each([
+    ['a token not opened before', false],
+    ['a token already opened (kept)', true],
+  ])('refuses every single-byte change of %s', (_, openedFirst) => {
     const { session, sessionToken } = sealer.mint(base)
+    if (openedFirst) sealer.open(sessionToken, session.accessKeyId)
     const raw = Buffer.from(sessionToken, 'base64')
     for (let i = 0; i < raw.length; i++) {
       const copy = Buffer.from(raw)
