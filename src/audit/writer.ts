@@ -24,19 +24,17 @@ export function toAuditRecord(event: CloudTrailEvent): AuditRecord {
     requestId: event.requestID,
     record: eventJson(event),
   }
-  const optional: [keyof AuditRecord, string | undefined][] = [
-    ['principal', principal],
-    ['errorCode', event.errorCode],
-    ['accessKeyId', a.sessionAccessKeyId ?? event.userIdentity.accessKeyId],
-    ['jti', a.jti],
-    ['cluster', a.cluster],
-    ['namespace', a.namespace],
-    ['serviceAccount', a.serviceAccount],
-    ['podName', a.podName],
-    ['podUid', a.podUid],
-  ]
-  for (const [k, v] of optional)
-    if (v !== undefined) (record as unknown as Record<string, string>)[k] = v
+  // Assigned by name (a loop over the keys stores megamorphically), each only when present.
+  if (principal !== undefined) record.principal = principal
+  if (event.errorCode !== undefined) record.errorCode = event.errorCode
+  const accessKeyId = a.sessionAccessKeyId ?? event.userIdentity.accessKeyId
+  if (accessKeyId !== undefined) record.accessKeyId = accessKeyId
+  if (a.jti !== undefined) record.jti = a.jti
+  if (a.cluster !== undefined) record.cluster = a.cluster
+  if (a.namespace !== undefined) record.namespace = a.namespace
+  if (a.serviceAccount !== undefined) record.serviceAccount = a.serviceAccount
+  if (a.podName !== undefined) record.podName = a.podName
+  if (a.podUid !== undefined) record.podUid = a.podUid
   return record
 }
 

@@ -34,12 +34,28 @@ export interface JournalEntry {
   readonly record: Buffer
 }
 
-/** The header of `record`: its columns in {@link JOURNAL_COLUMNS} order, an absent one `null`. */
+/**
+ * The header of `record`: its columns in {@link JOURNAL_COLUMNS} order, an absent one `null`.
+ * Read by name, not by looping over the column names: a property read with a key that varies is
+ * megamorphic, and this runs for every record on the request thread.
+ */
 export function journalColumns(r: AuditRecord): (string | null)[] {
-  const columns: (string | null)[] = []
-  for (const key of REQUIRED) columns.push(r[key])
-  for (const key of OPTIONAL) columns.push(r[key] ?? null)
-  return columns
+  return [
+    r.eventId,
+    r.eventTime,
+    r.eventSource,
+    r.eventName,
+    r.requestId,
+    r.principal ?? null,
+    r.errorCode ?? null,
+    r.accessKeyId ?? null,
+    r.jti ?? null,
+    r.cluster ?? null,
+    r.namespace ?? null,
+    r.serviceAccount ?? null,
+    r.podName ?? null,
+    r.podUid ?? null,
+  ]
 }
 
 /** The line of `record`, newline included. */

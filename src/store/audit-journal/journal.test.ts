@@ -17,6 +17,8 @@ import {
   decodeJournalChunk,
   encodeJournalLine,
   entryRecord,
+  JOURNAL_COLUMNS,
+  journalColumns,
   segmentName,
   segmentNumbers,
 } from './format.js'
@@ -39,6 +41,11 @@ const decodeLine = (line: string) =>
   decodeJournalChunk(Buffer.from(`${line}\n`)).entries.map(entryRecord)[0]
 
 describe('audit journal line format', () => {
+  it('writes the header columns in JOURNAL_COLUMNS order', () => {
+    const named = Object.fromEntries(JOURNAL_COLUMNS.map((k) => [k, k])) as unknown as AuditRecord
+    expect(journalColumns({ ...named, record: '{}' })).toEqual([...JOURNAL_COLUMNS])
+  })
+
   it('round-trips every column, absent ones staying absent', () => {
     const full = record(1, {
       principal: 'arn:aws:iam::123456789012:role/r',
