@@ -337,11 +337,15 @@ function runIndexer(
   })
 }
 
-/** After writes were seen, the counter is read once more this long after the last one. */
-const COUNTER_SETTLE_MS = 100
+/**
+ * While writes keep coming (the audit indexer's large commits), the counter is read at most this
+ * often, and once more this long after the last write.
+ */
+const COUNTER_BUSY_MS = 100
 /**
  * Reads the change counter after each write to the database file or its WAL (inotify on its
- * directory: every `counterMs` while writes come, then once `COUNTER_SETTLE_MS` after the last),
+ * directory: `counterMs` after the first write, at most every `COUNTER_BUSY_MS` while writes
+ * keep coming, and once more `COUNTER_BUSY_MS` after the last),
  * and every `idleMs` regardless (a missed event); every `counterMs` when the directory cannot be
  * watched. An idle server then reads it once a second instead of a hundred times.
  */
@@ -380,11 +384,14 @@ function runCounter(path: string, counterMs: number, idleMs: number) {
   let watcher: WriteWatch | undefined
   // One event is enough until the next read: the watch is closed until then (a commit writes
   // many WAL frames, each an event, and the indexer's large ones would wake this thread for each).
+  let lastRead = Number.NEGATIVE_INFINITY
   const onWrite = () => {
     watcher?.close()
     watcher = undefined
     lastWrite = performance.now()
-    readIn(counterMs)
+    // `counterMs` after a write that follows a quiet spell; during a run of writes, not sooner
+    // than `COUNTER_BUSY_MS` after the last read.
+    readIn(Math.max(counterMs, lastRead + COUNTER_BUSY_MS - lastWrite))
   }
   const polling = () => {
     clearInterval(poll)
@@ -399,7 +406,8 @@ function runCounter(path: string, counterMs: number, idleMs: number) {
     followUp = undefined
     if (watcher === undefined && !arm()) polling()
     report()
-    const delay = nextReadDelay(performance.now() - lastWrite, counterMs, COUNTER_SETTLE_MS)
+    lastRead = performance.now()
+    const delay = nextReadDelay(lastRead - lastWrite, COUNTER_BUSY_MS, COUNTER_BUSY_MS)
     if (delay !== undefined) readIn(delay)
   }
   if (arm()) poll = setInterval(report, idleMs)
