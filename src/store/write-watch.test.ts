@@ -6,13 +6,12 @@ import { nextReadDelay, watchWrites } from './write-watch.js'
 
 describe('nextReadDelay', () => {
   it.each([
-    ['a write just now: again after everyMs', 0, 10],
-    ['writes keep coming', 9, 10],
-    ['the last write a while ago: once more when it settled', 30, 70],
-    ['settled', 100, undefined],
+    ['a write just before the read: once more, busyMs later', 0, 100],
+    ['a write within busyMs of the read', 99, 100],
+    ['the last write busyMs before the read: settled', 100, undefined],
     ['long quiet', 5000, undefined],
   ])('%s', (_, since, delay) => {
-    expect(nextReadDelay(since, 10, 100)).toBe(delay)
+    expect(nextReadDelay(since, 100)).toBe(delay)
   })
 })
 

@@ -42,17 +42,12 @@ export function watchWrites(
 }
 
 /**
- * When a reader that follows writes reads again, given how long ago the last write it was told
- * of happened: every `everyMs` while writes keep coming, then once more `settleMs` after the last
- * one (a writer may be told of before its commit is visible: the WAL's frames are written before
- * its index is updated), then not until the next write (undefined).
+ * When a reader that follows writes reads again after a read, given how long before that read
+ * the last write it was told of happened: `busyMs` later when that write was less than `busyMs`
+ * before (a writer may be told of before its commit is visible: the WAL's frames are written
+ * before its index is updated, so the last read comes at least `busyMs` after the last write),
+ * else not until the next write (undefined).
  */
-export function nextReadDelay(
-  sinceLastWriteMs: number,
-  everyMs: number,
-  settleMs: number,
-): number | undefined {
-  if (sinceLastWriteMs < everyMs) return everyMs
-  if (sinceLastWriteMs < settleMs) return settleMs - sinceLastWriteMs
-  return undefined
+export function nextReadDelay(sinceLastWriteMs: number, busyMs: number): number | undefined {
+  return sinceLastWriteMs < busyMs ? busyMs : undefined
 }

@@ -28,22 +28,27 @@ const sessionContextOf = weakMemo((s: Session, accountId: string): SessionContex
   return context
 })
 
+/** An assumed role's `userIdentity`, without its session context. */
+function assumedRoleIdentity(caller: Caller): UserIdentity {
+  return {
+    type: 'AssumedRole',
+    principalId: caller.userId,
+    arn: caller.arn,
+    accountId: caller.accountId,
+    accessKeyId: caller.accessKeyId,
+  }
+}
+
 /**
  * A session caller's `userIdentity`: the same for every call of the session (its caller is the
  * same frozen object call after call), so built once, deep-frozen, and its JSON written once
  * (see audit/event-json.ts).
  */
-const sessionIdentityOf = weakMemo(
-  (caller: Caller): UserIdentity =>
-    deepFreeze({
-      type: 'AssumedRole',
-      principalId: caller.userId,
-      arn: caller.arn,
-      accountId: caller.accountId,
-      accessKeyId: caller.accessKeyId,
-      sessionContext: sessionContextOf(caller.session as Session, caller.accountId),
-    }),
-)
+const sessionIdentityOf = weakMemo((caller: Caller): UserIdentity => {
+  const identity = assumedRoleIdentity(caller)
+  identity.sessionContext = sessionContextOf(caller.session as Session, caller.accountId)
+  return deepFreeze(identity)
+})
 
 /** CloudTrail's `userIdentity` for a signed caller (cloudtrail-event-reference-user-identity). */
 export function callerIdentity(caller: Caller): UserIdentity {
@@ -56,14 +61,7 @@ export function callerIdentity(caller: Caller): UserIdentity {
       accessKeyId: caller.accessKeyId,
     }
   }
-  if (caller.session) return sessionIdentityOf(caller)
-  return {
-    type: 'AssumedRole',
-    principalId: caller.userId,
-    arn: caller.arn,
-    accountId: caller.accountId,
-    accessKeyId: caller.accessKeyId,
-  }
+  return caller.session ? sessionIdentityOf(caller) : assumedRoleIdentity(caller)
 }
 
 /** CloudTrail's `userIdentity` for the unsigned web-identity exchange. */

@@ -28,6 +28,11 @@ export function indexDue(
 ): boolean {
   if (now.backlog <= 0) return false
   if (now.backlog >= maxBacklogBytes) return true
+  return quietSince(before, now)
+}
+
+/** Nothing was appended between two looks (the newest segment and its size are the same). */
+function quietSince(before: JournalState | undefined, now: JournalState): boolean {
   return (
     before !== undefined && before.newest === now.newest && before.newestSize === now.newestSize
   )
@@ -38,12 +43,7 @@ export function indexDue(
  * last look. The indexer then waits for a write instead of looking again and again.
  */
 export function journalIdle(before: JournalState | undefined, now: JournalState): boolean {
-  return (
-    now.backlog <= 0 &&
-    before !== undefined &&
-    before.newest === now.newest &&
-    before.newestSize === now.newestSize
-  )
+  return now.backlog <= 0 && quietSince(before, now)
 }
 
 /**

@@ -417,7 +417,8 @@ describe('SQLite audit indexer (worker threads) over the audit journal', () => {
   })
 
   it('reports the change counter as other connections move it, read on its own thread when told of a write', async () => {
-    // No read without a write in this test's time: the change is seen through the watch.
+    // No idle read in this test's time: the change is seen through the watch (or, where the
+    // directory cannot be watched, the 10 ms polling).
     const ix = start({ counterIdleMs: 600_000 })
     const until = async (ok: () => boolean) => {
       for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10))

@@ -45,10 +45,10 @@ export interface AuditIndexerOptions {
   /** Told when the indexer changes priority, with the backlog that made it (bytes). */
   onPriority?: (priority: IndexerPriority, backlog: number) => void
   /**
-   * How often the counter thread reads the change counter while the database is written
-   * (default 10 ms): it reads after writes to the database's files (inotify), and every
-   * `counterIdleMs` (default 1 s) when none is seen, or every `counterIntervalMs` where the
-   * directory cannot be watched.
+   * The counter thread reads the change counter after writes to the database's files (inotify):
+   * `counterIntervalMs` (default 10 ms) after a write that follows a quiet spell, at most every
+   * 100 ms while writes keep coming, and every `counterIdleMs` (default 1 s) regardless; every
+   * `counterIntervalMs` where the directory cannot be watched.
    */
   counterIntervalMs?: number
   counterIdleMs?: number

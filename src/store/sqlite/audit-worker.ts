@@ -43,9 +43,9 @@ import { CHANGE_COUNTER_SQL, JOURNAL_POSITION_SQL, SET_JOURNAL_POSITION_SQL } fr
  *   (Linux): indexing yields to the threads answering requests. Past `hardBacklogBytes` it asks
  *   to be replaced by a thread at normal priority (a thread cannot raise its own), which asks
  *   for a low one again once the backlog is under `maxBacklogBytes` (`indexerPriority`).
- * - `counter`: reads the change counter (migration 4) after writes to the database (every
- *   `counterMs` while they come; see `runCounter`) and reports when it moved, so the request
- *   thread never reads SQLite to learn of other processes' writes.
+ * - `counter`: reads the change counter (migration 4) after writes to the database (see
+ *   `runCounter`) and reports when it moved, so the request thread never reads SQLite to learn
+ *   of other processes' writes.
  *
  * Both connections run with `wal_autocheckpoint = 0`: only the indexer checkpoints.
  */
@@ -73,7 +73,10 @@ export interface AuditWorkerData {
   pruneIntervalMs?: number
   /** Indexer: records deleted per transaction. */
   pruneBatchRows?: number
-  /** Counter: how often to read the change counter while the database is written. */
+  /**
+   * Counter: how long after a write that follows a quiet spell it reads the change counter
+   * (and how often, where the data dir cannot be watched).
+   */
   counterMs?: number
   /** Counter: how often to read the change counter while no write is seen. */
   counterIdleMs?: number
@@ -345,9 +348,9 @@ const COUNTER_BUSY_MS = 100
 /**
  * Reads the change counter after each write to the database file or its WAL (inotify on its
  * directory: `counterMs` after the first write, at most every `COUNTER_BUSY_MS` while writes
- * keep coming, and once more `COUNTER_BUSY_MS` after the last),
- * and every `idleMs` regardless (a missed event); every `counterMs` when the directory cannot be
- * watched. An idle server then reads it once a second instead of a hundred times.
+ * keep coming, and once more `COUNTER_BUSY_MS` after the last), and every `idleMs` regardless
+ * (a missed event); every `counterMs` when the directory cannot be watched. An idle server then
+ * reads it once a second instead of a hundred times.
  */
 function runCounter(path: string, counterMs: number, idleMs: number) {
   // Read here so the request thread never does: right after another connection committed, a
@@ -407,7 +410,7 @@ function runCounter(path: string, counterMs: number, idleMs: number) {
     if (watcher === undefined && !arm()) polling()
     report()
     lastRead = performance.now()
-    const delay = nextReadDelay(lastRead - lastWrite, COUNTER_BUSY_MS, COUNTER_BUSY_MS)
+    const delay = nextReadDelay(lastRead - lastWrite, COUNTER_BUSY_MS)
     if (delay !== undefined) readIn(delay)
   }
   if (arm()) poll = setInterval(report, idleMs)
