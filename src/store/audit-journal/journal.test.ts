@@ -149,6 +149,28 @@ describe('audit journal', () => {
     journal.close()
   })
 
+  it('writes the bytes of each line exactly, batches larger than its buffer included', () => {
+    const journal = openAuditJournal(dir)
+    // Multi-byte characters of every UTF-8 length (2, 3 and 4 bytes, a surrogate pair in JS),
+    // most of them three bytes for one UTF-16 code unit; 1,000 records of about 2 KB are 30
+    // times the buffer it starts with (64 KiB); a small batch after a large one (the buffer
+    // kept or made small again).
+    const big = (i: number) =>
+      record(i, { record: JSON.stringify({ eventID: `e${i}`, text: `é😀 ${'€'.repeat(600)}` }) })
+    const batches = [
+      [record(0)],
+      Array.from({ length: 1000 }, (_, i) => big(i + 1)),
+      Array.from({ length: 3000 }, (_, i) => big(i + 1001)),
+      [record(4001)],
+    ]
+    for (const batch of batches) journal.append(batch)
+    const expected = Buffer.from(batches.flat().map(encodeJournalLine).join(''), 'utf8')
+    const written = readFileSync(join(dir, segmentName(1)))
+    expect(written.length).toBe(expected.length)
+    expect(written.equals(expected)).toBe(true)
+    journal.close()
+  })
+
   it('starts a new segment when one is full, and one per writer', () => {
     const journal = openAuditJournal(dir, { segmentBytes: 300 })
     for (let i = 0; i < 6; i++) journal.append([record(i)])

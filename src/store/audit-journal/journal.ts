@@ -15,6 +15,10 @@ export interface AuditJournal {
   close(): void
 }
 
+/** The append buffer's size at the start, and the most it keeps between appends. */
+const BUFFER_BYTES = 64 * 1024
+const KEPT_BUFFER_BYTES = 1024 * 1024
+
 export interface AuditJournalOptions {
   /** A segment is closed and a new one started once it holds this many bytes (default 64 MiB). */
   segmentBytes?: number
@@ -36,6 +40,9 @@ export function openAuditJournal(dir: string, options: AuditJournalOptions = {})
   let fd: number | undefined
   let size = 0
   let closed = false
+  // The lines are encoded into one buffer kept from append to append: a new one per batch (as
+  // `Buffer.from` of the joined lines makes) costs an allocation, and the joined text a copy.
+  let buffer = Buffer.allocUnsafe(BUFFER_BYTES)
 
   const openSegment = () => {
     // Exclusive: never continue a segment another writer left behind.
@@ -62,18 +69,29 @@ export function openAuditJournal(dir: string, options: AuditJournalOptions = {})
         segment++
         openSegment()
       }
-      let text = ''
-      for (const r of records) text += encodeJournalLine(r)
-      const bytes = Buffer.from(text, 'utf8')
+      let length = 0
+      for (const r of records) {
+        const line = encodeJournalLine(r)
+        // A UTF-16 code unit is at most 3 bytes of UTF-8: room for that, the line fits whole.
+        const most = length + 3 * line.length
+        if (most > buffer.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(most, 2 * buffer.length))
+          buffer.copy(bigger, 0, 0, length)
+          buffer = bigger
+        }
+        length += buffer.write(line, length, 'utf8')
+      }
       try {
         let written = 0
-        while (written < bytes.length)
-          written += writeSync(fd as number, bytes, written, bytes.length - written)
+        while (written < length)
+          written += writeSync(fd as number, buffer, written, length - written)
       } catch (err) {
         closeSegment()
         throw err
+      } finally {
+        if (buffer.length > KEPT_BUFFER_BYTES) buffer = Buffer.allocUnsafe(BUFFER_BYTES)
       }
-      size += bytes.length
+      size += length
       if (size >= segmentBytes) closeSegment()
     },
 
