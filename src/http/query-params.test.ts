@@ -16,6 +16,11 @@ describe('parseQueryString', () => {
     { name: 'key without value', text: 'A&B=', want: { A: '', B: '' } },
     { name: 'empty segments ignored', text: '&A=1&&', want: { A: '1' } },
     { name: 'value with =', text: 'A=b=c', want: { A: 'b=c' } },
+    { name: 'a + decoded from %2B stays', text: 'A=%2B+%2B', want: { A: '+ +' } },
+    { name: 'escapes in the name', text: 'Role%41rn=x', want: { RoleArn: 'x' } },
+    { name: 'a 4-byte UTF-8 sequence', text: 'A=%F0%9F%98%80', want: { A: '😀' } },
+    // A body is read as latin1: its unescaped bytes stay one character each.
+    { name: 'unescaped characters stand for themselves', text: 'A=\u00e9%41', want: { A: 'éA' } },
   ])('$name', ({ text, want }) => {
     expect(Object.fromEntries(parseQueryString(text))).toEqual(want)
   })
@@ -45,6 +50,17 @@ describe('parseQueryString', () => {
       caught = err
     }
     expect(isLanyardError(caught) && caught.code).toBe(code)
+  })
+
+  it.each([
+    { text: 'A=%G1', message: /invalid percent-encoding/ },
+    { text: 'A=%4', message: /invalid percent-encoding/ },
+    { text: 'A=%C3%A9%', message: /invalid percent-encoding/ },
+    { text: 'A=%FF', message: /not valid UTF-8/ },
+    { text: 'A=%C3', message: /not valid UTF-8/ },
+    { text: 'A=%C3\u00e9', message: /not valid UTF-8/ },
+  ])('says why $text is refused', ({ text, message }) => {
+    expect(() => parseQueryString(text)).toThrow(message)
   })
 
   it('refuses a parameter present in both query string and body', () => {
