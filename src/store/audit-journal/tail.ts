@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs'
 import type { AuditQuery, AuditRecord, AuditRepo, JournalPosition } from '../ports.js'
 import { entryRecord } from './format.js'
-import { listSegments, readJournalChunk, segmentPath } from './segments.js'
+import { listSegments, type ReadBuffer, readJournalChunk, segmentPath } from './segments.js'
 
 /** A segment was deleted while it was read: the indexer copied it meanwhile. */
 class SegmentGone extends Error {}
@@ -21,6 +21,8 @@ export function scanJournalTail(
   visit: (r: AuditRecord) => void,
   chunkBytes = CHUNK_BYTES,
 ): void {
+  // Every chunk is read into one buffer: its entries become records before the next read.
+  const readBuffer: ReadBuffer = {}
   for (const n of listSegments(dir)) {
     if (n < from.segment) continue
     let fd: number
@@ -33,7 +35,7 @@ export function scanJournalTail(
     try {
       let position = n === from.segment ? from.offset : 0
       for (;;) {
-        const chunk = readJournalChunk(fd, position, chunkBytes)
+        const chunk = readJournalChunk(fd, position, chunkBytes, readBuffer)
         for (const e of chunk.entries) visit(entryRecord(e))
         position += chunk.consumed
         if (chunk.end) break

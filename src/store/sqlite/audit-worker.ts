@@ -16,6 +16,7 @@ import type { JournalEntry } from '../audit-journal/format.js'
 import {
   type JournalChunk,
   listSegments,
+  type ReadBuffer,
   readJournalChunk,
   segmentPath,
 } from '../audit-journal/segments.js'
@@ -151,6 +152,8 @@ function runIndexer(
     for (const e of entries) insert.run(e.columns, e.record)
     setPosition.run(journal, to.segment, to.offset)
   })
+  // Each chunk is read into the same buffer: its entries are committed before the next read.
+  const readBuffer: ReadBuffer = {}
   const remove = (dir: string, n: number) => {
     try {
       unlinkSync(segmentPath(dir, n))
@@ -172,7 +175,7 @@ function runIndexer(
     const fd = openSync(segmentPath(dir, current), 'r')
     let chunk: JournalChunk
     try {
-      chunk = readJournalChunk(fd, offset, CHUNK_BYTES)
+      chunk = readJournalChunk(fd, offset, CHUNK_BYTES, readBuffer)
     } finally {
       closeSync(fd)
     }
