@@ -1,15 +1,20 @@
+import cluster from 'node:cluster'
 import {
   constants,
   createCipheriv,
+  createHmac,
   createPublicKey,
+  hash,
   type JsonWebKey,
   type KeyObject,
   randomBytes,
+  timingSafeEqual,
   verify,
 } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 
 // BENCH_FROM_DIST=1 runs the built server (dist/, `npm run build`): profiles then carry the
 // compiled JavaScript's line numbers, which tsx's on-the-fly transpiling does not give.
@@ -41,6 +46,10 @@ function processCpuUs(pid: number): number {
  * - `limit`: bare `node:http` doing only the irreducible work of an exchange: read the form,
  *   take `WebIdentityToken`, one RS256 (RSA-2048) verification with `node:crypto`, answer the
  *   same constant;
+ * - `sigv4`: bare `node:http` doing only the irreducible work of a signed call: one SigV4
+ *   verification of the bench's signed GETs (see {@link sigv4Handler}), answering Lanyard's own
+ *   DescribeCluster body (`BENCH_DESCRIBE`) for the sessions in `BENCH_SESSIONS`; in as many
+ *   processes as Lanyard's (`BENCH_WORKERS`, `node:cluster`), so the two differ only in the work;
  * - `lanyard`: the real server (`startServerProcesses`, as `lanyard up` starts it) on the data dir
  *   in `BENCH_DATA_DIR`, with `BENCH_WORKERS` processes (`--workers`: a count or `auto`).
  *
@@ -52,7 +61,7 @@ function processCpuUs(pid: number): number {
  * parent goes away.
  */
 
-export type ServerMode = 'baseline' | 'limit' | 'prototype' | 'lanyard'
+export type ServerMode = 'baseline' | 'limit' | 'prototype' | 'sigv4' | 'lanyard'
 
 export type ServerRequest = { type: 'stop' } | { type: 'usage' } | { type: 'settle' }
 
@@ -108,6 +117,74 @@ function limitHandler(key: KeyObject) {
     if (ok) {
       res.writeHead(200, HEADERS)
       res.end(CONSTANT)
+    } else {
+      res.writeHead(403, { 'content-type': 'text/plain' })
+      res.end('bad signature\n')
+    }
+  }
+}
+
+/** A session's keys, as the `sigv4` server is given them (`BENCH_SESSIONS`). */
+export interface SigV4Secret {
+  accessKeyId: string
+  secretAccessKey: string
+}
+
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest()
+const EMPTY_SHA256 = hash('sha256', '', 'hex')
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/
+
+/**
+ * `sigv4`: the irreducible work of a signed call, the way the bench signs it (a header-signed
+ * GET without a query or body, as `@smithy/signature-v4` signs it; nothing else is handled):
+ * the Authorization header taken apart by one regular expression, the secret found by access
+ * key id in a map (no session token opened), the canonical request built from the signed
+ * headers as `node:http` gives them, its SHA-256, one HMAC-SHA256 with the signing key derived
+ * once per key and day, compared in constant time; then `body`. No time window, no
+ * authorization, no audit. It calibrates the `signed_call / baseline` target to this machine,
+ * as `limit` does the exchange's.
+ */
+function sigv4Handler(secrets: readonly SigV4Secret[], body: Buffer) {
+  const secretOf = new Map(secrets.map((s) => [s.accessKeyId, s.secretAccessKey]))
+  const signingKeys = new Map<string, Buffer>()
+  const headers = { 'content-type': 'application/json', 'content-length': String(body.length) }
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const m = AUTHORIZATION.exec(req.headers.authorization ?? '')
+    const amzDate = req.headers['x-amz-date']
+    const secret = m === null ? undefined : secretOf.get(m[1] as string)
+    let ok = false
+    if (m !== null && secret !== undefined && typeof amzDate === 'string') {
+      const [, accessKeyId, date, region, service, signedHeaders, signature] = m as unknown as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ]
+      let canonical = `${req.method}\n${req.url}\n\n`
+      for (const name of signedHeaders.split(';')) {
+        canonical += `${name}:${String(req.headers[name] ?? '').trim()}\n`
+      }
+      canonical += `\n${signedHeaders}\n${EMPTY_SHA256}`
+      const scope = `${date}/${region}/${service}/aws4_request`
+      const id = `${accessKeyId}/${scope}`
+      let key = signingKeys.get(id)
+      if (key === undefined) {
+        key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request')
+        signingKeys.set(id, key)
+      }
+      const expected = hmac(
+        key,
+        `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash('sha256', canonical, 'hex')}`,
+      )
+      ok = timingSafeEqual(expected, Buffer.from(signature, 'hex'))
+    }
+    if (ok) {
+      res.writeHead(200, headers)
+      res.end(body)
     } else {
       res.writeHead(403, { 'content-type': 'text/plain' })
       res.end('bad signature\n')
@@ -200,7 +277,53 @@ function prototypeHandler(key: KeyObject, config: PrototypeConfig) {
   }
 }
 
+/** The number of processes `--workers <value>` gives (`auto`: one per CPU). */
+function workerCount(value: string): number {
+  return value === 'auto' ? availableParallelism() : Number(value)
+}
+
+/** A `sigv4` worker process (forked by {@link main} through `node:cluster`). */
+function sigv4Worker(): void {
+  const secrets = JSON.parse(process.env.BENCH_SESSIONS ?? '[]') as SigV4Secret[]
+  const handle = sigv4Handler(secrets, Buffer.from(process.env.BENCH_DESCRIBE ?? '', 'utf8'))
+  const server = createServer((req, res) => readAll(req, () => handle(req, res)))
+  server.keepAliveTimeout = 65_000
+  process.on('disconnect', () => process.exit(0))
+  // Every worker listening on port 0 shares the one port the primary opens.
+  server.listen(0, '127.0.0.1')
+}
+
+/** Starts `count` `sigv4` workers; resolves with their port once all are listening. */
+async function startSigV4Workers(
+  count: number,
+): Promise<{ port: number; pids: number[]; close: () => Promise<void> }> {
+  const workers = Array.from({ length: count }, () => cluster.fork())
+  const ports = await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<number>((resolve, reject) => {
+          w.once('listening', (address) => resolve(address.port))
+          w.once('exit', (code) => reject(new Error(`a sigv4 worker exited with ${code}`)))
+        }),
+    ),
+  )
+  const stop = (w: (typeof workers)[number]) =>
+    new Promise<void>((resolve) => {
+      if (w.isDead()) return resolve()
+      w.once('exit', () => resolve())
+      w.kill()
+    })
+  const close = async () => {
+    await Promise.all(workers.map(stop))
+  }
+  return { port: ports[0] as number, pids: workers.map((w) => w.process.pid as number), close }
+}
+
 async function main(): Promise<void> {
+  if (cluster.isWorker) {
+    sigv4Worker()
+    return
+  }
   const send = process.send?.bind(process)
   if (send === undefined) throw new Error('sts-server.ts runs as a child process with IPC')
   process.on('disconnect', () => process.exit(0))
@@ -227,6 +350,11 @@ async function main(): Promise<void> {
     workerPids = running.pids().filter((pid) => pid !== process.pid)
     close = () => running.close()
     settle = () => running.flushAudit()
+  } else if (mode === 'sigv4') {
+    const workers = await startSigV4Workers(workerCount(process.env.BENCH_WORKERS ?? 'auto'))
+    port = workers.port
+    workerPids = workers.pids
+    close = workers.close
   } else {
     let handle: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void
     if (mode === 'baseline') handle = baseline

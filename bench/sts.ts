@@ -2,6 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { NodeSha256 } from '../test/smithy-sha256.js'
 import { median } from './measure.js'
 import type { LoadReply, LoadRequest, RunResult, SessionCredentials } from './sts-load.js'
 import type { PrototypeConfig, ServerMode, ServerReply, ServerRequest } from './sts-server.js'
@@ -51,10 +53,10 @@ const TARGETS = {
   rolesP99Growth: 0.2,
 }
 
-type Target = 'baseline' | 'limit' | 'prototype' | 'one' | 'r100' | 'r100k'
+type Target = 'baseline' | 'limit' | 'prototype' | 'sigv4' | 'one' | 'r100' | 'r100k'
 
 /** The targets served by bare `node:http` servers (bench/sts-server.ts), not by Lanyard. */
-const BARE = ['baseline', 'limit', 'prototype'] as const
+const BARE = ['baseline', 'limit', 'prototype', 'sigv4'] as const
 type BareTarget = (typeof BARE)[number]
 const isBare = (t: Target): t is BareTarget => (BARE as readonly Target[]).includes(t)
 type SetName = 'exchange' | 'signed'
@@ -71,6 +73,7 @@ const LABELS: Record<Target, string> = {
   baseline: 'baseline: bare node:http, constant',
   limit: 'limit: form + one RS256 verify',
   prototype: 'prototype: naive exchange, no audit',
+  sigv4: 'sigv4: one SigV4 verification',
   one: 'exchange: AssumeRoleWithWebIdentity',
   r100: 'exchange, 100 roles in the store',
   r100k: 'exchange, 100,000 roles in the store',
@@ -78,7 +81,7 @@ const LABELS: Record<Target, string> = {
 
 const scenario = (target: Target, set: SetName, connections: number): Scenario => ({
   key: `${target === 'one' ? (set === 'signed' ? 'signed' : 'exchange') : target}-${connections}`,
-  label: set === 'signed' ? 'signed call: eks:DescribeCluster' : LABELS[target],
+  label: set === 'signed' && target === 'one' ? 'signed call: eks:DescribeCluster' : LABELS[target],
   target,
   set,
   connections,
@@ -93,6 +96,7 @@ const SCENARIOS: readonly Scenario[] = [
   scenario('one', 'exchange', 50),
   scenario('one', 'exchange', 10),
   scenario('one', 'signed', 50),
+  scenario('sigv4', 'signed', 50),
   scenario('r100', 'exchange', 50),
   scenario('r100', 'exchange', 10),
   scenario('r100k', 'exchange', 50),
@@ -105,7 +109,7 @@ const SCENARIOS: readonly Scenario[] = [
  * a target's ratio is the median of the runs' ratios.
  */
 const PAIRS: readonly (readonly string[])[] = [
-  ['baseline-50', 'signed-50'],
+  ['baseline-50', 'signed-50', 'sigv4-50'],
   ['limit-50', 'exchange-50', 'prototype-50'],
   ['limit-10', 'exchange-10'],
   ['r100-10', 'r100k-10'],
@@ -254,6 +258,32 @@ async function exchange(
   return { xml, credentials: { accessKeyId, secretAccessKey, sessionToken } }
 }
 
+/** One DescribeCluster signed with `credentials` (the setup's own call): its JSON answer. */
+async function describeCluster(
+  port: number,
+  credentials: SessionCredentials,
+  region: string,
+): Promise<string> {
+  const signer = new SignatureV4({ credentials, region, service: 'eks', sha256: NodeSha256 })
+  const path = `/clusters/${CLUSTER_NAME}`
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path,
+    query: {},
+    headers: { host: `127.0.0.1:${port}` },
+  })
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: signed.headers as Record<string, string>,
+  })
+  const body = await res.text()
+  if (res.status !== 200 || !body.includes(`"name":"${CLUSTER_NAME}"`))
+    throw new Error(`setup DescribeCluster failed with status ${res.status}`)
+  return body
+}
+
 async function main(): Promise<void> {
   const killers: (() => void)[] = []
   const watchdog = setTimeout(() => {
@@ -310,6 +340,12 @@ async function main(): Promise<void> {
       sessions.push(r.credentials)
       constant = r.xml
     }
+    // The answer of one signed DescribeCluster, for the `sigv4` server to give (counted too).
+    const describe = await describeCluster(
+      one.port,
+      sessions[0] as SessionCredentials,
+      fixture.region,
+    )
     const bare = new Map<Target, { child: ServerChild; port: number }>()
     const prototype: PrototypeConfig = {
       issuer: (
@@ -329,6 +365,10 @@ async function main(): Promise<void> {
           BENCH_CONSTANT: constant,
           BENCH_JWK: JSON.stringify(fixture.publicJwk),
           BENCH_PROTOTYPE: JSON.stringify(prototype),
+          BENCH_SESSIONS: JSON.stringify(
+            sessions.map(({ accessKeyId, secretAccessKey }) => ({ accessKeyId, secretAccessKey })),
+          ),
+          BENCH_DESCRIBE: describe,
         },
         false,
       )
@@ -434,7 +474,7 @@ async function main(): Promise<void> {
       const delta = (name: string) => (after.get(name) ?? 0) - (before.get(target)?.get(name) ?? 0)
       const expectedExchanges =
         (totals.get(`${target}/exchange`) ?? 0) + (target === 'one' ? setupExchanges : 0)
-      const expectedSigned = totals.get(`${target}/signed`) ?? 0
+      const expectedSigned = (totals.get(`${target}/signed`) ?? 0) + (target === 'one' ? 1 : 0)
       const gotExchanges = delta('AssumeRoleWithWebIdentity')
       const gotSigned = delta('DescribeCluster')
       const match = gotExchanges === expectedExchanges && gotSigned === expectedSigned
@@ -571,6 +611,14 @@ function report(
   if (has('prototype-50', 'limit-50')) {
     const r = paired('prototype-50', 'limit-50', (x, y) => x.rps / y.rps)
     checks.push(['(prototype / limit, calibration)', pct(r), '', true])
+  }
+  if (has('sigv4-50', 'baseline-50')) {
+    const r = paired('sigv4-50', 'baseline-50', (x, y) => x.rps / y.rps)
+    checks.push(['(sigv4 / baseline, calibration)', pct(r), '', true])
+  }
+  if (has('signed-50', 'sigv4-50')) {
+    const r = paired('signed-50', 'sigv4-50', (x, y) => x.rps / y.rps)
+    checks.push(['(signed_call / sigv4)', pct(r), '', true])
   }
   if (has('limit-50', 'baseline-50')) {
     checks.push([
