@@ -1,3 +1,4 @@
+import { remember } from '../bounded-map.js'
 import { LanyardError } from '../errors.js'
 import { parseAmzDate } from './amz-date.js'
 import { BAD_AMZ_DATE, badTerminator, MALFORMED_CREDENTIAL } from './messages.js'
@@ -66,6 +67,33 @@ export function parseSignedHeaders(value: string): string[] {
   if (!names.includes('host')) throw incomplete("the 'host' header must be signed")
   return names
 }
+
+/** Texts remembered per parser, and the longest text remembered (real ones are under 200). */
+const KEPT = 1024
+const KEPT_TEXT = 256
+
+/**
+ * `parse` remembering what it returned for each text (at most {@link KEPT}, the oldest
+ * forgotten first): a client signs call after call with the same credential scope and the same
+ * header list, so most calls find them parsed. What throws is not remembered.
+ */
+function kept<T>(parse: (value: string) => T): (value: string) => T {
+  const parsed = new Map<string, T>()
+  return (value) => {
+    const hit = parsed.get(value)
+    if (hit !== undefined) return hit
+    const result = parse(value)
+    return value.length <= KEPT_TEXT ? remember(parsed, value, result, KEPT) : result
+  }
+}
+
+/** {@link parseCredential}, remembered per text; the result is frozen. */
+export const parseCredentialKept = kept((value) => Object.freeze(parseCredential(value)))
+
+/** {@link parseSignedHeaders}, remembered per text; the result is frozen. */
+export const parseSignedHeadersKept = kept((value): readonly string[] =>
+  Object.freeze(parseSignedHeaders(value)),
+)
 
 /** Validates an `X-Amz-Date` value; returns it. */
 export function checkAmzDate(value: string): string {

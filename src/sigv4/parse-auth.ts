@@ -2,9 +2,9 @@ import { LanyardError } from '../errors.js'
 import {
   type Credential,
   checkAmzDate,
-  parseCredential,
+  parseCredentialKept,
   parseExpires,
-  parseSignedHeaders,
+  parseSignedHeadersKept,
 } from './auth-fields.js'
 import { trimHeaderValue } from './canonical-headers.js'
 import { forEachQueryParameter } from './canonical-query.js'
@@ -127,7 +127,7 @@ class ParsedAuth implements SigV4Auth {
     request: SigV4Request,
     kind: SigV4Auth['kind'],
     credential: Credential,
-    signedHeaders: string[],
+    signedHeaders: readonly string[],
     signature: string,
     amzDate: string,
     securityToken: string | undefined,
@@ -138,7 +138,7 @@ class ParsedAuth implements SigV4Auth {
     this.date = credential.date
     this.region = credential.region
     this.service = credential.service
-    this.signedHeaders = Object.freeze(signedHeaders)
+    this.signedHeaders = signedHeaders
     this.signature = signature
     this.amzDate = amzDate
     if (securityToken !== undefined) this.securityToken = securityToken
@@ -173,8 +173,8 @@ function fromHeader(request: SigV4Request, scan: HeaderScan, query: QueryAuth): 
   }
   if (scan.amzDateCount > 1) throw incomplete('the request has more than one X-Amz-Date header')
   checkAmzDate(amzDate)
-  const credential = parseCredential(parts.credential)
-  const signedHeaders = parseSignedHeaders(parts.signedHeaders)
+  const credential = parseCredentialKept(parts.credential)
+  const signedHeaders = parseSignedHeadersKept(parts.signedHeaders)
   // The request time must be signed when it travels in a header (SIG-14).
   if (!signedHeaders.includes('x-amz-date')) {
     throw incomplete("the 'x-amz-date' header must be signed")
@@ -218,8 +218,8 @@ function fromQuery(request: SigV4Request, scan: HeaderScan, query: QueryAuth): S
   if (algorithm !== SIGV4_ALGORITHM) throw incomplete(UNSUPPORTED_ALGORITHM)
   checkAmzDate(amzDate)
   const expires = parseExpires(expiresValue)
-  const credential = parseCredential(credentialValue)
-  const signedHeaders = parseSignedHeaders(signedHeadersValue)
+  const credential = parseCredentialKept(credentialValue)
+  const signedHeaders = parseSignedHeadersKept(signedHeadersValue)
   requirePresent(request.headers, signedHeaders)
   if (scan.securityTokenCount > 0) {
     throw incomplete('the security token must be sent in one place only')

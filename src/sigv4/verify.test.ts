@@ -175,6 +175,22 @@ describe('verifySigV4', () => {
     )
   })
 
+  it.each([
+    ['in upper case', (sig: string) => sig.toUpperCase()],
+    ['one character short', (sig: string) => sig.slice(0, 63)],
+    ['one character long', (sig: string) => `${sig}0`],
+    ['with a character that is not hex', (sig: string) => `${sig.slice(0, 63)}g`],
+    ['with a byte past ASCII', (sig: string) => `${sig.slice(0, 63)}\u00e9`],
+  ])('refuses the right signature %s as SignatureDoesNotMatch', (_, change) => {
+    const request = signed()
+    const authorization = (request.headers.at(-1) as [string, string])[1]
+    const sig = authorization.slice(authorization.lastIndexOf('=') + 1)
+    expect(sig).toMatch(/^[0-9a-f]{64}$/)
+    expect(verify(request).accessKeyId).toBe(AKID)
+    const changed = replaceHeader(request, 'authorization', authorization.replace(sig, change(sig)))
+    expect(() => verify(changed)).toThrow(error('signature.mismatch', MISMATCH))
+  })
+
   describe('SIG-01/02: 15-minute skew window', () => {
     it.each([
       ['exactly 15 min old', -15 * MINUTE, true],
