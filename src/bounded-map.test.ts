@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { remember } from './bounded-map.js'
+import { remember, rememberedPerText } from './bounded-map.js'
 
 describe('remember', () => {
   it('keeps at most max entries, forgetting the oldest, and returns the value', () => {
@@ -21,5 +21,42 @@ describe('remember', () => {
       ['a', 10],
       ['d', 4],
     ])
+  })
+})
+
+describe('rememberedPerText', () => {
+  it('computes a text once while it is kept, at most max texts, never one too long', () => {
+    const calls: string[] = []
+    const upper = rememberedPerText(
+      (t: string) => {
+        calls.push(t)
+        return { t: t.toUpperCase() }
+      },
+      2,
+      3,
+    )
+    const a = upper('a')
+    expect(upper('a')).toBe(a)
+    upper('b')
+    upper('c') // 'a' is forgotten: two texts at most
+    expect(upper('a')).not.toBe(a)
+    expect(upper('long')).toEqual({ t: 'LONG' })
+    upper('long')
+    expect(calls).toEqual(['a', 'b', 'c', 'a', 'long', 'long'])
+  })
+
+  it('remembers nothing that threw', () => {
+    let n = 0
+    const failing = rememberedPerText(
+      () => {
+        n++
+        throw new Error('bad')
+      },
+      8,
+      8,
+    )
+    expect(() => failing('x')).toThrow('bad')
+    expect(() => failing('x')).toThrow('bad')
+    expect(n).toBe(2)
   })
 })

@@ -12,3 +12,24 @@ export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number): V
   }
   return value
 }
+
+/**
+ * `compute` remembered per text: what it returned for a text is kept (at most `max` texts, the
+ * oldest forgotten first; texts longer than `maxLength` are never kept, so the memory stays
+ * bounded whatever the texts are). What throws is not remembered. For pure functions of a
+ * string that callers pass the same few texts again and again (a JWS header segment, a SigV4
+ * credential scope).
+ */
+export function rememberedPerText<V>(
+  compute: (text: string) => V,
+  max: number,
+  maxLength: number,
+): (text: string) => V {
+  const kept = new Map<string, V>()
+  return (text) => {
+    const hit = kept.get(text)
+    if (hit !== undefined) return hit
+    const value = compute(text)
+    return text.length <= maxLength ? remember(kept, text, value, max) : value
+  }
+}

@@ -1,4 +1,4 @@
-import { remember } from '../bounded-map.js'
+import { rememberedPerText } from '../bounded-map.js'
 import { LanyardError } from '../errors.js'
 import { parseAmzDate } from './amz-date.js'
 import { BAD_AMZ_DATE, badTerminator, MALFORMED_CREDENTIAL } from './messages.js'
@@ -68,31 +68,26 @@ export function parseSignedHeaders(value: string): string[] {
   return names
 }
 
-/** Texts remembered per parser, and the longest text remembered (real ones are under 200). */
+/**
+ * Texts remembered per parser, and the longest text remembered (real ones are under 200): a
+ * client signs call after call with the same credential scope and the same header list, so most
+ * calls find them parsed.
+ */
 const KEPT = 1024
 const KEPT_TEXT = 256
 
-/**
- * `parse` remembering what it returned for each text (at most {@link KEPT}, the oldest
- * forgotten first): a client signs call after call with the same credential scope and the same
- * header list, so most calls find them parsed. What throws is not remembered.
- */
-function kept<T>(parse: (value: string) => T): (value: string) => T {
-  const parsed = new Map<string, T>()
-  return (value) => {
-    const hit = parsed.get(value)
-    if (hit !== undefined) return hit
-    const result = parse(value)
-    return value.length <= KEPT_TEXT ? remember(parsed, value, result, KEPT) : result
-  }
-}
-
 /** {@link parseCredential}, remembered per text; the result is frozen. */
-export const parseCredentialKept = kept((value) => Object.freeze(parseCredential(value)))
+export const parseCredentialKept = rememberedPerText(
+  (value) => Object.freeze(parseCredential(value)),
+  KEPT,
+  KEPT_TEXT,
+)
 
 /** {@link parseSignedHeaders}, remembered per text; the result is frozen. */
-export const parseSignedHeadersKept = kept((value): readonly string[] =>
-  Object.freeze(parseSignedHeaders(value)),
+export const parseSignedHeadersKept = rememberedPerText(
+  (value): readonly string[] => Object.freeze(parseSignedHeaders(value)),
+  KEPT,
+  KEPT_TEXT,
 )
 
 /** Validates an `X-Amz-Date` value; returns it. */

@@ -1,5 +1,5 @@
 import type { JWSHeaderParameters } from 'jose'
-import { remember } from '../bounded-map.js'
+import { rememberedPerText } from '../bounded-map.js'
 import { deepFreeze } from '../deep-freeze.js'
 import { type AlgorithmSpec, algorithmSpec } from './algorithms.js'
 import { decodeBase64url } from './base64url.js'
@@ -42,12 +42,6 @@ interface CheckedHeader {
   readonly kid: string | undefined
 }
 
-/**
- * Headers that passed {@link checkHeader}, by their segment: an issuer signs every token with the
- * same few (`alg` and `kid`), and the outcome depends on the segment text alone. Bounded, and
- * only short segments are kept.
- */
-const checkedHeaders = new Map<string, CheckedHeader>()
 const CHECKED_HEADERS_MAX = 256
 const CHECKED_HEADER_MAX_LENGTH = 1024
 
@@ -74,14 +68,12 @@ function checkHeader(segment: string): CheckedHeader {
   return { header: deepFreeze(header), spec, kid }
 }
 
-function checkedHeader(segment: string): CheckedHeader {
-  const hit = checkedHeaders.get(segment)
-  if (hit !== undefined) return hit
-  const checked = checkHeader(segment)
-  if (segment.length <= CHECKED_HEADER_MAX_LENGTH)
-    remember(checkedHeaders, segment, checked, CHECKED_HEADERS_MAX)
-  return checked
-}
+/**
+ * Headers that passed {@link checkHeader}, by their segment: an issuer signs every token with the
+ * same few (`alg` and `kid`), and the outcome depends on the segment text alone. Bounded, and
+ * only short segments are kept.
+ */
+const checkedHeader = rememberedPerText(checkHeader, CHECKED_HEADERS_MAX, CHECKED_HEADER_MAX_LENGTH)
 
 /**
  * Splits and checks a JWS in compact serialization (RFC 7515 §7.1) without verifying it:
