@@ -1,10 +1,9 @@
 import { LanyardError } from '../errors.js'
 import { headerValues } from './header-names.js'
 import { CONTENT_SHA256_INVALID, CONTENT_SHA256_MISMATCH } from './messages.js'
-import { sha256Hex } from './sha256.js'
+import { isSha256Hex, sha256Hex } from './sha256.js'
 import type { SigV4Request } from './types.js'
 
-const SHA256_HEX = /^[0-9a-f]{64}$/
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 /** Hex SHA-256 of a body. */
@@ -41,8 +40,7 @@ export function payloadHash(request: SigV4Request, requireSignedBody: boolean): 
       'UNSIGNED-PAYLOAD is not accepted: the request body must be signed',
     )
   }
-  if (!SHA256_HEX.test(value))
-    throw new LanyardError('signature.incomplete', CONTENT_SHA256_INVALID)
+  if (!isSha256Hex(value)) throw new LanyardError('signature.incomplete', CONTENT_SHA256_INVALID)
   const actual = hashBody(request.body)
   if (value !== actual) throw new LanyardError('signature.mismatch', CONTENT_SHA256_MISMATCH)
   return actual

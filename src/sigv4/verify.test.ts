@@ -321,6 +321,25 @@ describe('verifySigV4', () => {
       expect(verify(request).accessKeyId).toBe(AKID)
     })
 
+    it.each([
+      ['in upper case', (h: string) => h.toUpperCase()],
+      ['a digit short', (h: string) => h.slice(0, 63)],
+      ['with a character that is not hex', (h: string) => `${h.slice(0, 63)}g`],
+    ])('refuses the body hash %s as not a valid SHA256', (_, change) => {
+      const body = 'Action=ListRoles'
+      const request = signed({
+        body,
+        headers: [['x-amz-content-sha256', change(hashBody(utf8(body)))]],
+        sign: ['x-amz-content-sha256'],
+      })
+      expect(() => verify(request)).toThrow(
+        error(
+          'signature.incomplete',
+          "The provided 'x-amz-content-sha256' header must be a valid SHA256.",
+        ),
+      )
+    })
+
     it('refuses x-amz-content-sha256 of another body, signed or not', () => {
       const other = hashBody(utf8('Action=AssumeRole'))
       const signedClaim = signed({

@@ -12,6 +12,7 @@ import {
 } from './messages.js'
 import { isParsedFrom, parseSigV4Auth } from './parse-auth.js'
 import { payloadHash } from './payload-hash.js'
+import { isSha256Hex } from './sha256.js'
 import { deriveSigningKey } from './signing-key.js'
 import { credentialScope, stringToSign } from './string-to-sign.js'
 import type { SigV4Auth, SigV4Request, VerifiedRequest, VerifyOptions } from './types.js'
@@ -19,15 +20,6 @@ import type { SigV4Auth, SigV4Request, VerifiedRequest, VerifyOptions } from './
 /** AWS's window for the request time (SIG-01/02). */
 export const DEFAULT_MAX_SKEW_MS = 15 * 60 * 1000
 
-/** 64 lower-case hex digits, as every signer writes a signature (a loop: the regular expression cost more per call). */
-function isSignatureHex(s: string): boolean {
-  if (s.length !== 64) return false
-  for (let i = 0; i < 64; i++) {
-    const c = s.charCodeAt(i)
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
-  }
-  return true
-}
 const OMIT_SIGNATURE = ['X-Amz-Signature'] as const
 const OMIT_SIGNATURE_AND_TOKEN = ['X-Amz-Signature', 'X-Amz-Security-Token'] as const
 
@@ -129,7 +121,7 @@ export function verifySigV4(
   }
   checkTime(parsed, signedAt, options)
   const hash = payloadHash(request, options.requireSignedBody ?? true)
-  if (!isSignatureHex(parsed.signature))
+  if (!isSha256Hex(parsed.signature))
     throw new LanyardError('signature.mismatch', SIGNATURE_MISMATCH)
   const provided = Buffer.from(parsed.signature, 'hex')
   const { date, region, service } = parsed
