@@ -14,7 +14,6 @@ import {
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { availableParallelism } from 'node:os'
 
 // BENCH_FROM_DIST=1 runs the built server (dist/, `npm run build`): profiles then carry the
 // compiled JavaScript's line numbers, which tsx's on-the-fly transpiling does not give.
@@ -22,7 +21,7 @@ const fromDist = process.env.BENCH_FROM_DIST === '1'
 const { loadConfig } = (await import(
   fromDist ? '../dist/config/config.js' : '../src/config/config.js'
 )) as typeof import('../src/config/config.js')
-const { startServerProcesses } = (await import(
+const { startServerProcesses, workerCount } = (await import(
   fromDist ? '../dist/cluster/primary.js' : '../src/cluster/primary.js'
 )) as typeof import('../src/cluster/primary.js')
 
@@ -96,6 +95,22 @@ function formValue(body: string, name: string): string | undefined {
   return raw.includes('%') || raw.includes('+') ? decodeURIComponent(raw.replaceAll('+', ' ')) : raw
 }
 
+/** A bare server's answer once it has checked a signature: `body` if it held, else 403. */
+function answerChecked(
+  res: ServerResponse,
+  ok: boolean,
+  headers: Record<string, string>,
+  body: Buffer,
+): void {
+  if (ok) {
+    res.writeHead(200, headers)
+    res.end(body)
+  } else {
+    res.writeHead(403, { 'content-type': 'text/plain' })
+    res.end('bad signature\n')
+  }
+}
+
 function baseline(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, HEADERS)
   res.end(CONSTANT)
@@ -114,13 +129,7 @@ function limitHandler(key: KeyObject) {
         options,
         Buffer.from(token.slice(dot + 1), 'base64url'),
       )
-    if (ok) {
-      res.writeHead(200, HEADERS)
-      res.end(CONSTANT)
-    } else {
-      res.writeHead(403, { 'content-type': 'text/plain' })
-      res.end('bad signature\n')
-    }
+    answerChecked(res, ok, HEADERS, CONSTANT)
   }
 }
 
@@ -182,13 +191,7 @@ function sigv4Handler(secrets: readonly SigV4Secret[], body: Buffer) {
       )
       ok = timingSafeEqual(expected, Buffer.from(signature, 'hex'))
     }
-    if (ok) {
-      res.writeHead(200, headers)
-      res.end(body)
-    } else {
-      res.writeHead(403, { 'content-type': 'text/plain' })
-      res.end('bad signature\n')
-    }
+    answerChecked(res, ok, headers, body)
   }
 }
 
@@ -277,11 +280,6 @@ function prototypeHandler(key: KeyObject, config: PrototypeConfig) {
   }
 }
 
-/** The number of processes `--workers <value>` gives (`auto`: one per CPU). */
-function workerCount(value: string): number {
-  return value === 'auto' ? availableParallelism() : Number(value)
-}
-
 /** A `sigv4` worker process (forked by {@link main} through `node:cluster`). */
 function sigv4Worker(): void {
   const secrets = JSON.parse(process.env.BENCH_SESSIONS ?? '[]') as SigV4Secret[]
@@ -351,7 +349,9 @@ async function main(): Promise<void> {
     close = () => running.close()
     settle = () => running.flushAudit()
   } else if (mode === 'sigv4') {
-    const workers = await startSigV4Workers(workerCount(process.env.BENCH_WORKERS ?? 'auto'))
+    // As many processes as Lanyard's `--workers` gives, read the way Lanyard reads it.
+    const config = loadConfig({ flags: { workers: process.env.BENCH_WORKERS ?? 'auto' }, env: {} })
+    const workers = await startSigV4Workers(workerCount(config))
     port = workers.port
     workerPids = workers.pids
     close = workers.close
