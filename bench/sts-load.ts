@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { NodeSha256 } from '../test/smithy-sha256.js'
 import { type Answer, readAnswer, requestBytes, type WireRequest } from './http-wire.js'
+import { type LatencyHistogram, latencyHistogram } from './latency-histogram.js'
 
 /**
  * The load generator, in its own process (`node --import tsx bench/sts-load.ts`), so it never
@@ -60,6 +61,8 @@ export interface RunResult {
   p50: number
   p99: number
   max: number
+  /** The same latencies, counted per bucket (pooled over a scenario's windows by the parent). */
+  histogram: LatencyHistogram
   /** Every answer received, warm-up and drain included (what the audit trail must hold). */
   total: number
   errors: number
@@ -171,6 +174,7 @@ function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
         p50: quantile(sorted, 0.5),
         p99: quantile(sorted, 0.99),
         max: quantile(sorted, 1),
+        histogram: latencyHistogram(sorted),
         total,
         errors,
         ...(firstError !== undefined ? { firstError } : {}),
