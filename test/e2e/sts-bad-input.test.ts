@@ -16,7 +16,7 @@ const constraint = (value: string | null, member: string, rule: string) =>
 
 /**
  * Bad input to the unsigned AssumeRoleWithWebIdentity, as raw awsQuery forms with an otherwise
- * valid request (security catalog STS-01, STS-02, STS-03, STS-04, STS-07, XML-05): each gets
+ * valid request (security catalog STS-01, STS-02, STS-03, STS-04, STS-07, STS-08, XML-05): each gets
  * AWS's error code, status and message, and none mints credentials.
  */
 describe('AssumeRoleWithWebIdentity: bad input', () => {
@@ -34,7 +34,10 @@ describe('AssumeRoleWithWebIdentity: bad input', () => {
   })
 
   /** Posts the valid request with `change` applied (`null` removes a parameter). */
-  const post = async (change: Record<string, string | null>) => {
+  const post = async (
+    change: Record<string, string | null>,
+    headers: Record<string, string> = {},
+  ) => {
     const form = new URLSearchParams()
     const params: Record<string, string | null> = {
       Action: 'AssumeRoleWithWebIdentity',
@@ -47,7 +50,7 @@ describe('AssumeRoleWithWebIdentity: bad input', () => {
     for (const [k, v] of Object.entries(params)) if (v !== null) form.append(k, v)
     const r = await fetch(`${t.server.url}/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: form.toString(),
     })
     const body = await r.text()
@@ -169,6 +172,21 @@ describe('AssumeRoleWithWebIdentity: bad input', () => {
       status: 403,
       code: 'AccessDenied',
       message: 'Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      minted: false,
+    })
+  })
+
+  it('STS-08: a signature on the unsigned call is neither required nor checked', async () => {
+    // A well-formed Authorization header for a key nobody holds, with a signature that matches
+    // nothing: the exchange stands on the token alone, and no SigV4 identity takes part.
+    const bogus = {
+      authorization: `AWS4-HMAC-SHA256 Credential=AKIAUNKNOWNUNKNOWN00/20261206/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=${'0'.repeat(64)}`,
+      'x-amz-date': '20261206T120000Z',
+    }
+    expect(await post({}, bogus)).toMatchObject({ status: 200, minted: true })
+    expect(await post({ RoleSessionName: 'a/b' }, bogus)).toMatchObject({
+      status: 400,
+      code: 'ValidationError',
       minted: false,
     })
   })
