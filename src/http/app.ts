@@ -53,21 +53,42 @@ const QUERY_NAMESPACES: Record<string, string> = {
 
 const EMPTY_BODY: Uint8Array = new Uint8Array(0)
 
-/**
- * A request with neither `Content-Length` nor `Transfer-Encoding` has no body (RFC 9112 §6.3, as
- * node's parser reads it): its stream is left to node, which drains it once the answer is sent.
- */
-function hasBody(req: IncomingMessage): boolean {
-  return (
-    req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined
-  )
+/** What the edge reads of a request's headers (see {@link scanHeaders}). */
+interface ScannedHeaders {
+  /** `rawHeaders` paired up, as SigV4 canonicalisation needs them (order and duplicates kept). */
+  pairs: [string, string][]
+  /**
+   * Whether a body follows: a request with neither `Content-Length` nor `Transfer-Encoding` has
+   * none (RFC 9112 §6.3, as node's parser reads it), and its stream is left to node, which
+   * drains it once the answer is sent.
+   */
+  hasBody: boolean
+  /** The first `User-Agent`, as node's `req.headers` keeps it. */
+  userAgent: string | undefined
 }
 
-/** Splits `rawHeaders` into pairs, as SigV4 canonicalisation needs them (order and duplicates kept). */
-function headerPairs(raw: readonly string[]): [string, string][] {
-  const out: [string, string][] = []
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string])
-  return out
+/**
+ * One pass over `rawHeaders` for what the edge needs: node builds `req.headers` (an object of
+ * every header) on its first use, a cost per request the signed call does not need to pay.
+ */
+function scanHeaders(raw: readonly string[]): ScannedHeaders {
+  const pairs: [string, string][] = []
+  let hasBody = false
+  let userAgent: string | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string
+    const value = raw[i + 1] as string
+    pairs.push([name, value])
+    // By length first: most names are neither, and lower-casing each would cost more.
+    const n = name.length
+    if (n === 14 || n === 17) {
+      const lower = name.toLowerCase()
+      if (lower === 'content-length' || lower === 'transfer-encoding') hasBody = true
+    } else if (n === 10 && userAgent === undefined && name.toLowerCase() === 'user-agent') {
+      userAgent = value
+    }
+  }
+  return { pairs, hasBody, userAgent }
 }
 
 /** The request handler: one port for every service, routed by protocol. */
@@ -111,19 +132,20 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       return (await pub.handle(path)) ?? plainError(404, 'not found')
     }
     const rest = deps.restRoutes.find((r) => r.matches(path))
-    const body = hasBody(req) ? await readBody(req, deps.maxBodyBytes) : EMPTY_BODY
+    const headers = scanHeaders(req.rawHeaders)
+    const body = headers.hasBody ? await readBody(req, deps.maxBodyBytes) : EMPTY_BODY
     const sigRequest: SigV4Request = {
       method,
       path,
       query: rawQuery,
-      headers: headerPairs(req.rawHeaders),
+      headers: headers.pairs,
       body,
     }
     const ctx = (caller: Caller | undefined): OperationContext => ({
       requestId,
       caller,
       sourceIp: req.socket.remoteAddress ?? '',
-      userAgent: req.headers['user-agent'],
+      userAgent: headers.userAgent,
       now: started,
       region: deps.region,
       secure: deps.secure,

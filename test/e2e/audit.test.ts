@@ -147,7 +147,11 @@ describe('audit trail', () => {
         type: 'AssumedRole',
         sessionContext: { sessionIssuer: { arn: roleArn } },
       })
+      // Where the call came from, and the client's own User-Agent header, as CloudTrail has them.
+      expect(r.event.sourceIPAddress).toBe('127.0.0.1')
+      expect(r.event.userAgent).toMatch(/^aws-sdk-js\/3\.\d+/)
     }
+    expect(exchange?.event.userAgent).toMatch(/^aws-sdk-js\/3\.\d+/)
 
     // The same joins from the command line: by the token's jti, and by the session's key.
     for (const join of [{ jti }, { accessKeyId: creds.AccessKeyId }]) {
