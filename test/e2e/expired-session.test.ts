@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type AccountState, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
 import { createSessionSealer } from '../../src/credentials/session.js'
-import { startTestServer, type TestServer } from './harness.js'
+import { sdkError, startTestServer, type TestServer } from './harness.js'
 
 /**
  * A signed call made with session credentials whose session has ended: every service answers
@@ -48,19 +48,11 @@ describe('expired session credentials', () => {
     await t?.close()
   })
 
-  const failure = async (p: Promise<unknown>) => {
-    try {
-      await p
-    } catch (err) {
-      return err as Error & { $metadata?: { httpStatusCode?: number } }
-    }
-    throw new Error('the call succeeded')
-  }
   const client = { region: 'us-east-1', maxAttempts: 1 }
 
   it('STS (awsQuery): ExpiredToken', async () => {
     const sts = new STSClient({ ...client, endpoint: t.server.url, credentials })
-    const err = await failure(sts.send(new GetCallerIdentityCommand({})))
+    const err = await sdkError(sts.send(new GetCallerIdentityCommand({})))
     expect(err.name).toBe('ExpiredToken')
     expect(err.message).toBe('The security token included in the request is expired')
     expect(err.$metadata?.httpStatusCode).toBe(403)
@@ -69,7 +61,7 @@ describe('expired session credentials', () => {
 
   it('EKS (restJson1): ExpiredTokenException', async () => {
     const eks = new EKSClient({ ...client, endpoint: t.server.url, credentials })
-    const err = await failure(eks.send(new DescribeClusterCommand({ name: 'any' })))
+    const err = await sdkError(eks.send(new DescribeClusterCommand({ name: 'any' })))
     expect(err.name).toBe('ExpiredTokenException')
     expect(err.message).toBe('The security token included in the request is expired')
     expect(err.$metadata?.httpStatusCode).toBe(403)

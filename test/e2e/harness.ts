@@ -94,6 +94,18 @@ export function cliEnv(
 }
 
 /** Whether a machine tool is there; with CI=true a missing tool is a failure, never a skip. */
+/** The error an SDK call was refused with; fails the test when the call succeeds. */
+export async function sdkError(
+  call: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await call
+  } catch (err) {
+    return err as Error & { $metadata?: { httpStatusCode?: number } }
+  }
+  throw new Error('the call succeeded')
+}
+
 export function requireTool(name: string): boolean {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0
   if (!found && process.env.CI === 'true') {

@@ -7,8 +7,15 @@ import {
 } from '@aws-sdk/client-iam'
 import type { TestServer } from './harness.js'
 
-/** A trust policy letting the provider's tokens assume a role when every `equals` holds. */
-export function webIdentityTrust(providerArn: string, equals: Record<string, string>): string {
+/**
+ * A trust policy letting the provider's tokens assume a role when every `equals` holds (and,
+ * when given, every `like` pattern matches).
+ */
+export function webIdentityTrust(
+  providerArn: string,
+  equals: Record<string, string>,
+  like?: Record<string, string>,
+): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
@@ -16,7 +23,7 @@ export function webIdentityTrust(providerArn: string, equals: Record<string, str
         Effect: 'Allow',
         Principal: { Federated: providerArn },
         Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { StringEquals: equals },
+        Condition: like ? { StringEquals: equals, StringLike: like } : { StringEquals: equals },
       },
     ],
   })

@@ -14,7 +14,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/cli/token-command.js'
 import { startTestServer, type TestServer } from './harness.js'
-import { setUpIrsa } from './irsa-setup.js'
+import { setUpIrsa, webIdentityTrust } from './irsa-setup.js'
 
 const CLUSTER = 'my-cluster'
 
@@ -51,20 +51,11 @@ describe('the request context of signed calls', () => {
     const role = await iam.send(
       new CreateRoleCommand({
         RoleName: 'ContextRole',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Federated: providerArn },
-              Action: 'sts:AssumeRoleWithWebIdentity',
-              Condition: {
-                StringLike: { [`${host}:sub`]: 'system:serviceaccount:*:app' },
-                StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' },
-              },
-            },
-          ],
-        }),
+        AssumeRolePolicyDocument: webIdentityTrust(
+          providerArn,
+          { [`${host}:aud`]: 'sts.amazonaws.com' },
+          { [`${host}:sub`]: 'system:serviceaccount:*:app' },
+        ),
       }),
     )
     roleArn = role.Role?.Arn as string

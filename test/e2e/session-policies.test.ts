@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createToken } from '../../src/cli/token-command.js'
-import { startTestServer, type TestServer } from './harness.js'
+import { sdkError, startTestServer, type TestServer } from './harness.js'
 import { setUpIrsa } from './irsa-setup.js'
 
 const CLUSTER = 'my-cluster'
@@ -66,14 +66,6 @@ describe('session policies', () => {
         ...extra,
       }),
     )
-  const failure = async (p: Promise<unknown>) => {
-    try {
-      await p
-    } catch (err) {
-      return err as Error & { $metadata?: { httpStatusCode?: number } }
-    }
-    throw new Error('the call succeeded')
-  }
   const clients = (c: Credentials | undefined) => {
     const credentials = {
       accessKeyId: c?.AccessKeyId as string,
@@ -92,7 +84,7 @@ describe('session policies', () => {
     expect(out.PackedPolicySize).toBeGreaterThan(0)
     const { eks } = clients(out.Credentials)
     expect((await eks.send(new ListClustersCommand({}))).clusters).toContain(CLUSTER)
-    const denied = await failure(eks.send(new DescribeClusterCommand({ name: CLUSTER })))
+    const denied = await sdkError(eks.send(new DescribeClusterCommand({ name: CLUSTER })))
     expect(denied.name).toBe('AccessDeniedException')
     expect(denied.$metadata?.httpStatusCode).toBe(403)
     expect(denied.message).toMatch(
@@ -106,7 +98,7 @@ describe('session policies', () => {
     expect((await eks.send(new DescribeClusterCommand({ name: CLUSTER }))).cluster?.name).toBe(
       CLUSTER,
     )
-    const denied = await failure(iam.send(new ListRolesCommand({})))
+    const denied = await sdkError(iam.send(new ListRolesCommand({})))
     expect(denied.name).toBe('AccessDenied')
     expect(denied.message).toContain('because no identity-based policy allows the iam:ListRoles')
   })
@@ -149,7 +141,7 @@ describe('session policies', () => {
       /policyArns.*Member must have length less than or equal to 10/,
     ],
   ] as const)('%s: %s %s', async (_, extra, status, code, message) => {
-    const err = await failure(exchange(extra()))
+    const err = await sdkError(exchange(extra()))
     expect(err.name).toBe(code)
     expect(err.$metadata?.httpStatusCode).toBe(status)
     if (message) expect(err.message).toMatch(message)
