@@ -4,6 +4,7 @@ import {
   AssumeRoleWithWebIdentityCommand,
   type AssumeRoleWithWebIdentityCommandInput,
   type Credentials,
+  GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -90,6 +91,31 @@ describe('session policies', () => {
     expect(denied.message).toMatch(
       /^User: arn:aws:sts::\d{12}:assumed-role\/SessionPolicyRole\/app-0 is not authorized to perform: eks:DescribeCluster on resource: arn:aws:eks:us-east-1:\d{12}:cluster\/my-cluster because no session policy allows the eks:DescribeCluster action$/,
     )
+  })
+
+  it('GetCallerIdentity needs no permission: a session allowed nothing still gets its answer', async () => {
+    const out = await exchange({
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+      }),
+    })
+    const c = out.Credentials
+    const who = await new STSClient({
+      endpoint: t.server.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: c?.AccessKeyId as string,
+        secretAccessKey: c?.SecretAccessKey as string,
+        sessionToken: c?.SessionToken as string,
+      },
+    }).send(new GetCallerIdentityCommand({}))
+    expect(who.Arn).toMatch(/^arn:aws:sts::\d{12}:assumed-role\/SessionPolicyRole\/app-0$/)
+    const denied = await sdkError(
+      clients(c).eks.send(new DescribeClusterCommand({ name: CLUSTER })),
+    )
+    expect(denied.message).toContain('with an explicit deny in a session policy')
   })
 
   it('a session policy broader than the role grants nothing more (STS-06)', async () => {
