@@ -57,8 +57,7 @@ export interface RunResult {
   completed: number
   seconds: number
   rps: number
-  /** Latency over the requests started inside the window, milliseconds. */
-  p50: number
+  /** Latency over the requests started inside the window, milliseconds (p50: pooled, below). */
   p99: number
   max: number
   /** The same latencies, counted per bucket (pooled over a scenario's windows by the parent). */
@@ -171,7 +170,6 @@ function run(m: Extract<LoadRequest, { type: 'run' }>): Promise<RunResult> {
         completed,
         seconds,
         rps: completed / seconds,
-        p50: quantile(sorted, 0.5),
         p99: quantile(sorted, 0.99),
         max: quantile(sorted, 1),
         histogram: latencyHistogram(sorted),

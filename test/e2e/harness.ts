@@ -93,7 +93,6 @@ export function cliEnv(
   return env
 }
 
-/** Whether a machine tool is there; with CI=true a missing tool is a failure, never a skip. */
 /** The error an SDK call was refused with; fails the test when the call succeeds. */
 export async function sdkError(
   call: Promise<unknown>,
@@ -106,6 +105,7 @@ export async function sdkError(
   throw new Error('the call succeeded')
 }
 
+/** Whether a machine tool is there; with CI=true a missing tool is a failure, never a skip. */
 export function requireTool(name: string): boolean {
   const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).status === 0
   if (!found && process.env.CI === 'true') {

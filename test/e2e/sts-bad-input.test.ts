@@ -16,8 +16,9 @@ const constraint = (value: string | null, member: string, rule: string) =>
 
 /**
  * Bad input to the unsigned AssumeRoleWithWebIdentity, as raw awsQuery forms with an otherwise
- * valid request (security catalog STS-01, STS-02, STS-03, STS-04, STS-07, STS-08, XML-05): each gets
- * AWS's error code, status and message, and none mints credentials.
+ * valid request (security catalog STS-01, STS-02, STS-03, STS-04, STS-07, XML-05): each gets
+ * AWS's error code, status and message, and none mints credentials. Also STS-08: a signature
+ * sent along with the unsigned call changes nothing, either way.
  */
 describe('AssumeRoleWithWebIdentity: bad input', () => {
   let t: TestServer
