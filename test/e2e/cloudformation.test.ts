@@ -400,6 +400,7 @@ Outputs:
     expect(first.status).toBe(0)
     expect((await stack('deployed')).StackStatus).toBe('CREATE_COMPLETE')
     const second = await deploy('two')
+    expect(second.stderr).toBe('')
     expect(second.status).toBe(0)
     const s = await stack('deployed')
     expect(s.StackStatus).toBe('UPDATE_COMPLETE')

@@ -5,7 +5,9 @@ import type {
   StackResourceRecord,
   StoreTx,
 } from '../../store/ports.js'
+import { settleChangeSet } from './change-set-outcome.js'
 import type { EngineDeps } from './deps.js'
+import { isInProgress } from './status.js'
 
 export const STACK_TYPE = 'AWS::CloudFormation::Stack'
 
@@ -32,7 +34,10 @@ export function createRecorder(deps: EngineDeps, stack: StackRecord) {
   return {
     stack,
     iso,
-    /** Sets the stack's status (and reason) and records the stack event, in one transaction. */
+    /**
+     * Sets the stack's status (and reason) and records the stack event, in one transaction; a
+     * settled status also records the outcome of the change set being executed.
+     */
     async status(status: string, reason?: string, extra?: (tx: StoreTx) => Promise<void>) {
       const t = iso()
       stack.status = status
@@ -55,6 +60,7 @@ export function createRecorder(deps: EngineDeps, stack: StackRecord) {
           ),
         )
         await extra?.(tx)
+        if (!isInProgress(status)) await settleChangeSet(tx, stack)
       })
     },
     /** Stores a resource's new state and records its event, in one transaction. */

@@ -24,6 +24,7 @@ import {
   type StackInstance,
   templateError,
 } from '../template/index.js'
+import { settleChangeSet } from './change-set-outcome.js'
 import type { Actor, EngineDeps } from './deps.js'
 import { STACK_TYPE } from './events.js'
 import { STACK_NAME, stackArn } from './names.js'
@@ -123,7 +124,10 @@ export function createStackService(deps: EngineDeps) {
         try {
           stack.status = failedStatus
           stack.statusReason = 'Internal Failure'
-          await deps.store.transaction((tx) => tx.stacks.update(stack))
+          await deps.store.transaction(async (tx) => {
+            await tx.stacks.update(stack)
+            await settleChangeSet(tx, stack)
+          })
         } catch {
           // The store is gone (shutdown): nothing more to record.
         }

@@ -354,6 +354,75 @@ describe('change sets', () => {
     })
   })
 
+  it('an executed change set settles with its stack, in one transaction, and gives its name up', async () => {
+    const { k, updates } = await setup(template({ A: role() }))
+    // After every commit: the stack's status beside its change set's execution status.
+    const seen: string[] = []
+    const transaction = k.store.transaction.bind(k.store)
+    k.store.transaction = (async (fn: Parameters<typeof transaction>[0]) => {
+      const result = await transaction(fn)
+      const [stack] = await k.service.describeStacks('s')
+      const cs = stack?.changeSetId && (await k.store.changeSets.get(stack.changeSetId))
+      if (cs) seen.push(`${stack.status} ${cs.executionStatus}`)
+      return result
+    }) as typeof k.store.transaction
+    const plan = (description: string) =>
+      updates.createChangeSet(
+        {
+          stackName: 's',
+          changeSetName: 'deploy-1',
+          templateBody: template({ A: role({ Description: description }) }),
+          capabilities: CAPS,
+        },
+        ROOT_ACTOR,
+      )
+    const first = await plan('one')
+    expect(await failure(plan('other'))).toEqual({
+      code: 'entity.exists',
+      message: 'ChangeSet [deploy-1] already exists',
+    })
+    await updates.executeChangeSet('deploy-1', 's', ROOT_ACTOR)
+    await k.service.idle()
+    expect(seen.at(-1)).toBe('UPDATE_COMPLETE EXECUTE_COMPLETE')
+    expect(seen.filter((line) => !line.includes('IN_PROGRESS '))).toEqual([
+      'UPDATE_COMPLETE EXECUTE_COMPLETE',
+    ])
+    // The same name again (as `aws cloudformation deploy` does within one second).
+    const second = await plan('two')
+    expect(second.id).not.toBe(first.id)
+    expect((await updates.describeChangeSet('deploy-1', 's')).record).toMatchObject({
+      changeSetId: second.id,
+      executionStatus: 'AVAILABLE',
+    })
+    expect((await updates.listChangeSets('s')).map((c) => c.changeSetId)).toEqual([second.id])
+    expect((await failure(updates.describeChangeSet(first.id))).code).toBe(
+      'stack.change_set_not_found',
+    )
+  })
+
+  it('a change set whose execution rolls back ends EXECUTE_FAILED with the stack', async () => {
+    const { k, updates } = await setup(template({ A: role() }))
+    const { id } = await updates.createChangeSet(
+      {
+        stackName: 's',
+        changeSetName: 'bad',
+        templateBody: template({
+          A: role(),
+          B: {
+            Type: 'AWS::IAM::Role',
+            Properties: { AssumeRolePolicyDocument: trust(), Bogus: 1 },
+          },
+        }),
+        capabilities: CAPS,
+      },
+      ROOT_ACTOR,
+    )
+    await updates.executeChangeSet(id, undefined, ROOT_ACTOR)
+    await k.service.idle()
+    expect((await k.service.describeStacks('s'))[0]?.status).toBe('UPDATE_ROLLBACK_COMPLETE')
+    expect((await updates.describeChangeSet(id)).record.executionStatus).toBe('EXECUTE_FAILED')
+  })
+
   it('a CREATE change set makes a REVIEW_IN_PROGRESS stack that executing creates', async () => {
     const k = engineKit()
     const updates = createUpdateOperations(k.deps, k.service)

@@ -10,6 +10,7 @@ import {
   type StackInstance,
   templateError,
 } from '../template/index.js'
+import { wasExecuted } from './change-set-outcome.js'
 import { type PlannedChange, planStack, type ResourceView } from './changes.js'
 import type { Actor, EngineDeps } from './deps.js'
 import { changeSetArn } from './names.js'
@@ -171,7 +172,6 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
       roleArn?: string | undefined
       disableRollback?: boolean | undefined
     },
-    after?: () => Promise<void>,
   ) => {
     const previous = previousState(stack)
     const performer = await runner(input.roleArn ?? stack.roleArn, actor, stack.stackId)
@@ -201,7 +201,6 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
         },
         previous,
       )
-      await after?.()
     })
   }
 
@@ -302,11 +301,15 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
       else if (notes.length > 0) record.statusReason = notes.join('\n')
       if (input.description !== undefined) record.description = input.description
       await deps.store.transaction(async (tx) => {
-        if (await tx.changeSets.getByName(stack.stackId, input.changeSetName))
+        // An executed change set gives its name up: the new one takes the name, and the old
+        // record goes (the `aws cloudformation deploy` names its change sets by the second).
+        const named = await tx.changeSets.getByName(stack.stackId, input.changeSetName)
+        if (named && !wasExecuted(named.executionStatus))
           throw new LanyardError(
             'entity.exists',
             `ChangeSet [${input.changeSetName}] already exists`,
           )
+        if (named) await tx.changeSets.delete(named.changeSetId)
         if (fresh) {
           if (await tx.stacks.getLive(stack.stackName))
             throw new LanyardError('entity.exists', `Stack [${stack.stackName}] already exists`)
@@ -345,13 +348,6 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
       if (!stack) throw templateError(`Stack [${cs.stackName}] does not exist`)
       const body = JSON.parse(cs.body) as ChangeSetBody
       const loaded = load(body.templateBody)
-      const finish = async () => {
-        const s = await deps.store.stacks.get(stack.stackId)
-        const ok = s?.status === 'CREATE_COMPLETE' || s?.status === 'UPDATE_COMPLETE'
-        await deps.store.transaction((tx) =>
-          tx.changeSets.put({ ...cs, executionStatus: ok ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED' }),
-        )
-      }
       const others = (await deps.store.changeSets.listForStack(stack.stackId)).filter(
         (c) => c.changeSetId !== cs.changeSetId,
       )
@@ -372,10 +368,9 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
           await tx.stackEvents.append(stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated'))
         })
         const performer = await runner(stack.roleArn, actor, stack.stackId)
-        launch(stack, 'CREATE_FAILED', async () => {
-          await runCreate(deps, stack, instance, performer, { onFailure: 'ROLLBACK' })
-          await finish()
-        })
+        launch(stack, 'CREATE_FAILED', () =>
+          runCreate(deps, stack, instance, performer, { onFailure: 'ROLLBACK' }),
+        )
         return
       }
       updatable(stack)
@@ -385,13 +380,10 @@ export function createUpdateOperations(deps: EngineDeps, base: StackService) {
         parameters: body.parameters,
         capabilities: body.capabilities,
       })
-      await startUpdate(
-        stack,
-        prepared,
-        actor,
-        { capabilities: body.capabilities, tags: body.tags },
-        finish,
-      )
+      await startUpdate(stack, prepared, actor, {
+        capabilities: body.capabilities,
+        tags: body.tags,
+      })
     },
 
     async deleteChangeSet(name: string, stackName?: string): Promise<void> {
