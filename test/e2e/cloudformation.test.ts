@@ -197,6 +197,34 @@ describe.runIf(requireTool('aws'))('cloudformation with the aws CLI', () => {
       Path: string
     }[]
     expect(roles.map((r) => r.Path)).toEqual(['/moved/'])
+    // Settled together with the stack; then its name is free again, as in AWS (the same name
+    // and template make a new change set that failed for want of changes).
+    expect(
+      JSON.parse((await cfn(['describe-change-set', '--change-set-name', Id])).stdout)
+        .ExecutionStatus,
+    ).toBe('EXECUTE_COMPLETE')
+    const again = await cfn([
+      'create-change-set',
+      '--stack-name',
+      'node',
+      '--change-set-name',
+      'move-role',
+      '--capabilities',
+      'CAPABILITY_IAM',
+      '--template-body',
+      file('node4.yml', body),
+    ])
+    expect(again.stderr).toBe('')
+    const reused = JSON.parse(
+      (await cfn(['describe-change-set', '--stack-name', 'node', '--change-set-name', 'move-role']))
+        .stdout,
+    )
+    expect(reused.ChangeSetId).toBe(JSON.parse(again.stdout).Id)
+    expect(reused.ChangeSetId).not.toBe(Id)
+    expect(reused.Status).toBe('FAILED')
+    expect(reused.StatusReason).toBe(
+      "The submitted information didn't contain changes. Submit different information to create a change set.",
+    )
   }, 90_000)
 
   it("a handler's FAILED answer rolls the stack back with its reason (and the resource gets a Delete)", async () => {
