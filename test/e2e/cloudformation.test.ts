@@ -155,17 +155,19 @@ describe.runIf(requireTool('aws'))('cloudformation with the aws CLI', () => {
       '  FnRole:\n    Type: AWS::IAM::Role\n    Properties:\n',
       '  FnRole:\n    Type: AWS::IAM::Role\n    Properties:\n      Path: /moved/\n',
     )
-    const created = await cfn([
-      'create-change-set',
-      '--stack-name',
-      'node',
-      '--change-set-name',
-      'move-role',
-      '--capabilities',
-      'CAPABILITY_IAM',
-      '--template-body',
-      file('node4.yml', body),
-    ])
+    const moveRole = () =>
+      cfn([
+        'create-change-set',
+        '--stack-name',
+        'node',
+        '--change-set-name',
+        'move-role',
+        '--capabilities',
+        'CAPABILITY_IAM',
+        '--template-body',
+        file('node4.yml', body),
+      ])
+    const created = await moveRole()
     expect(created.stderr).toBe('')
     const { Id } = JSON.parse(created.stdout)
     expect(
@@ -203,17 +205,7 @@ describe.runIf(requireTool('aws'))('cloudformation with the aws CLI', () => {
       JSON.parse((await cfn(['describe-change-set', '--change-set-name', Id])).stdout)
         .ExecutionStatus,
     ).toBe('EXECUTE_COMPLETE')
-    const again = await cfn([
-      'create-change-set',
-      '--stack-name',
-      'node',
-      '--change-set-name',
-      'move-role',
-      '--capabilities',
-      'CAPABILITY_IAM',
-      '--template-body',
-      file('node4.yml', body),
-    ])
+    const again = await moveRole()
     expect(again.stderr).toBe('')
     const reused = JSON.parse(
       (await cfn(['describe-change-set', '--stack-name', 'node', '--change-set-name', 'move-role']))
