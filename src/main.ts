@@ -18,6 +18,7 @@ import {
   ensureDataDir,
   initAccount,
   listAuditJournals,
+  sessionSealingKey,
   writeEndpointInfo,
 } from './bootstrap/data-dir.js'
 import { type Config, isTls, processEnv } from './config/config.js'
@@ -224,9 +225,7 @@ async function serve(
     now,
   })
   const issuers = createIssuerService({ store, issuerBaseUrl, now })
-  const sealer = createSessionSealer({
-    current: { id: account.sessionKey.id, key: Buffer.from(account.sessionKey.key, 'base64') },
-  })
+  const sealer = createSessionSealer({ current: sessionSealingKey(account) })
   const policies = createPolicyCache()
   const auditFile =
     config.auditLog === undefined

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { join } from 'node:path'
+import type { SealingKey } from '../credentials/session.js'
 import { LanyardError } from '../errors.js'
 import type { JournalRef } from '../store/audit-journal/tail.js'
 import type { Store } from '../store/ports.js'
@@ -19,6 +20,11 @@ export interface AccountState {
   root: { accessKeyId: string; secretAccessKey: string }
   /** 32-byte key for sealing session tokens (AEAD), base64. */
   sessionKey: { id: string; key: string }
+}
+
+/** The account's session-sealing key, as the sealer takes it. */
+export function sessionSealingKey(account: AccountState): SealingKey {
+  return { id: account.sessionKey.id, key: Buffer.from(account.sessionKey.key, 'base64') }
 }
 
 export const DATABASE_FILE = 'lanyard.db'

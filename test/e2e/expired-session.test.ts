@@ -1,10 +1,14 @@
 import { join } from 'node:path'
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
-import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type AccountState, DATABASE_FILE } from '../../src/bootstrap/data-dir.js'
+import {
+  type AccountState,
+  DATABASE_FILE,
+  sessionSealingKey,
+} from '../../src/bootstrap/data-dir.js'
 import { createSessionSealer } from '../../src/credentials/session.js'
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { sdkError, startTestServer, type TestServer } from './harness.js'
 
 /**
@@ -19,15 +23,10 @@ describe('expired session credentials', () => {
   let credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }
   beforeAll(async () => {
     t = await startTestServer()
-    const db = new Database(join(t.dataDir, DATABASE_FILE), { readonly: true })
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as {
-      value: string
-    }
-    db.close()
-    const account = JSON.parse(row.value) as AccountState
-    const sealer = createSessionSealer({
-      current: { id: account.sessionKey.id, key: Buffer.from(account.sessionKey.key, 'base64') },
-    })
+    const store = openSqliteStore(join(t.dataDir, DATABASE_FILE))
+    const account = JSON.parse((await store.meta.get('account')) as string) as AccountState
+    await store.close()
+    const sealer = createSessionSealer({ current: sessionSealingKey(account) })
     const issuedAt = Math.floor(Date.now() / 1000) - 3600
     const { session, sessionToken } = sealer.mint({
       roleArn: `arn:aws:iam::${account.accountId}:role/gone`,
